@@ -1,0 +1,314 @@
+//! The command table and dispatch.
+//!
+//! Every command is one [`Command`] row: name, arity (Redis's rule: negative
+//! means "at least"), flags, key positions, documentation, and its handler.
+//! Each family file (`connection.rs`, `strings.rs`, ...) exports its rows as
+//! `COMMANDS`; [`Table`] gathers them once at startup. Arity checks, unknown
+//! command errors, `COMMAND` and the compatibility document all read this one
+//! table.
+//!
+//! A handler parses its arguments completely before it changes anything, then
+//! returns a [`Reply`]; it never touches the socket.
+
+pub mod connection;
+pub mod strings;
+
+use crate::client::Client;
+use crate::error::{CmdResult, Error};
+use crate::keyspace::Db;
+use crate::protocol::Reply;
+use crate::server::Shared;
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Command flags, as COMMAND INFO reports them.
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const FAST: u32 = 1 << 11;
+    pub const NO_AUTH: u32 = 1 << 12;
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    pub const NO_MULTI: u32 = 1 << 14;
+    pub const MOVABLE_KEYS: u32 = 1 << 15;
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+    /// Sluice-internal: run with the keyspace gate held exclusively.
+    pub const EXCLUSIVE: u32 = 1 << 30;
+
+    /// Flag names in COMMAND INFO order.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+    ];
+}
+
+/// A command handler: arguments include the command name (and subcommand) at the front.
+pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> CmdResult<Reply>;
+
+/// One row of the command table.
+pub struct Command {
+    /// Lowercase name (for a subcommand, the subcommand's own name: `get`).
+    pub name: &'static str,
+    /// Number of arguments including the name; negative means at least -arity.
+    pub arity: i32,
+    pub flags: u32,
+    /// First key position, last key position (negative counts from the end), step.
+    pub keys: (i32, i32, i32),
+    /// Documentation group (`stream`, `string`, `generic`, `connection`, `server`, `transactions`).
+    pub group: &'static str,
+    /// Redis version that introduced it.
+    pub since: &'static str,
+    pub summary: &'static str,
+    pub complexity: &'static str,
+    /// None for a container whose work is done by its subcommands.
+    pub handler: Option<Handler>,
+    pub subcommands: &'static [Command],
+}
+
+impl Command {
+    /// A row with empty documentation; families fill in what they have with struct update syntax.
+    pub const fn new(name: &'static str, arity: i32, flags: u32, keys: (i32, i32, i32), group: &'static str, handler: Handler) -> Command {
+        Command {
+            name,
+            arity,
+            flags,
+            keys,
+            group,
+            since: "1.0.0",
+            summary: "",
+            complexity: "",
+            handler: Some(handler),
+            subcommands: &[],
+        }
+    }
+
+    pub fn has(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+
+    fn arity_ok(&self, argc: usize) -> bool {
+        let a = self.arity;
+        (a >= 0 && argc == a as usize) || (a < 0 && argc >= (-a) as usize)
+    }
+}
+
+/// Call statistics for one command (INFO commandstats).
+#[derive(Debug, Default)]
+pub struct CmdStats {
+    pub calls: AtomicU64,
+    pub usec: AtomicU64,
+    pub rejected_calls: AtomicU64,
+    pub failed_calls: AtomicU64,
+}
+
+/// A command in the table with its full name (`config|get`) and statistics.
+pub struct TableEntry {
+    pub cmd: &'static Command,
+    pub full_name: String,
+    pub parent: Option<&'static Command>,
+    pub stats: CmdStats,
+}
+
+/// All commands, by lowercase full name.
+pub struct Table {
+    by_name: HashMap<String, usize>,
+    pub entries: Vec<TableEntry>,
+}
+
+impl Table {
+    pub fn new() -> Table {
+        let families: &[&'static [Command]] = &[connection::COMMANDS, strings::COMMANDS];
+        let mut t = Table {
+            by_name: HashMap::new(),
+            entries: Vec::new(),
+        };
+        for fam in families {
+            for cmd in fam.iter() {
+                t.add(cmd, None);
+                for sub in cmd.subcommands {
+                    t.add(sub, Some(cmd));
+                }
+            }
+        }
+        t
+    }
+
+    fn add(&mut self, cmd: &'static Command, parent: Option<&'static Command>) {
+        let full_name = match parent {
+            Some(p) => format!("{}|{}", p.name, cmd.name),
+            None => cmd.name.to_string(),
+        };
+        self.by_name.insert(full_name.clone(), self.entries.len());
+        self.entries.push(TableEntry {
+            cmd,
+            full_name,
+            parent,
+            stats: CmdStats::default(),
+        });
+    }
+
+    /// Finds a top-level command by name, any case.
+    pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
+        let mut buf = [0u8; 64];
+        if name.len() > buf.len() {
+            return None;
+        }
+        for (d, s) in buf.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        let key = std::str::from_utf8(&buf[..name.len()]).ok()?;
+        self.by_name.get(key).map(|&i| &self.entries[i])
+    }
+
+    /// Finds `parent|sub`, any case.
+    pub fn get_sub(&self, parent: &str, sub: &[u8]) -> Option<&TableEntry> {
+        let name = format!("{}|{}", parent, String::from_utf8_lossy(sub).to_lowercase());
+        self.by_name.get(&name).map(|&i| &self.entries[i])
+    }
+
+    /// Top-level commands only.
+    pub fn top_level(&self) -> impl Iterator<Item = &TableEntry> {
+        self.entries.iter().filter(|e| e.parent.is_none())
+    }
+
+    /// Resolves `args` to the entry that will run them, checking arity:
+    /// the command, or for a container its subcommand.
+    pub fn resolve(&self, args: &[Bytes]) -> Result<&TableEntry, Error> {
+        let Some(top) = self.get(&args[0]) else {
+            return Err(Error::unknown_command(args));
+        };
+        if top.cmd.subcommands.is_empty() {
+            if !top.cmd.arity_ok(args.len()) {
+                return Err(Error::WrongArity(top.full_name.clone()));
+            }
+            return Ok(top);
+        }
+        if args.len() < 2 {
+            return Err(Error::WrongArity(top.full_name.clone()));
+        }
+        let Some(sub) = self.get_sub(top.cmd.name, &args[1]) else {
+            return Err(Error::unknown_subcommand(&args[0], &args[1]));
+        };
+        if !sub.cmd.arity_ok(args.len()) {
+            return Err(Error::WrongArity(sub.full_name.clone()));
+        }
+        Ok(sub)
+    }
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Table::new()
+    }
+}
+
+/// What a blocked command waits for.
+#[derive(Debug, Clone)]
+pub struct BlockRequest {
+    /// Keys (in the client's current database) whose change wakes the client.
+    pub keys: Vec<Bytes>,
+    /// None: wait forever.
+    pub timeout: Option<Duration>,
+    /// The arguments to run again when woken (for example with `$` replaced by
+    /// the concrete ID it meant when the client blocked).
+    pub retry_args: Vec<Bytes>,
+    /// The reply sent when the timeout passes.
+    pub timeout_reply: Reply,
+}
+
+/// Why a blocked command is being run again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rerun {
+    /// A key it waits on changed (or the first check right after registering).
+    KeyChanged,
+}
+
+/// What a handler sees: the server, the calling client, and the time.
+pub struct Ctx<'a> {
+    pub shared: &'a Arc<Shared>,
+    pub client: &'a mut Client,
+    /// The clock read once for this command (ms since the epoch).
+    pub now_ms: u64,
+    /// Set by a blocking command that found nothing to return and may wait.
+    pub block: Option<BlockRequest>,
+    /// Set when a blocked command runs again after waking.
+    pub rerun: Option<Rerun>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The client's selected database.
+    pub fn db(&self) -> &'a Db {
+        let shared: &'a Arc<Shared> = self.shared;
+        shared.keyspace.db(self.client.db)
+    }
+
+    /// Reports that `key` in the current database changed (WATCH, blocked clients).
+    pub fn signal(&self, key: &[u8]) {
+        self.shared.keyspace.signal(self.client.db, key);
+    }
+
+    /// Whether a blocking command may block now (never inside MULTI/EXEC).
+    pub fn may_block(&self) -> bool {
+        !self.client.in_exec
+    }
+
+    pub fn resp3(&self) -> bool {
+        self.client.resp3
+    }
+}
+
+/// Parses an integer argument (Redis's `string2ll` rules), or `ERR value is not an integer`.
+pub fn parse_int(arg: &[u8]) -> CmdResult<i64> {
+    crate::protocol::request::parse_i64(arg).ok_or(Error::NotInteger)
+}
+
+/// Case-insensitive comparison of an argument with a keyword.
+pub fn is(arg: &[u8], word: &str) -> bool {
+    arg.eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// Runs one already-resolved command, recording its statistics. The caller
+/// holds the keyspace gate as the command's flags require.
+pub fn call(ctx: &mut Ctx<'_>, entry: &TableEntry, args: &[Bytes]) -> Reply {
+    let start = std::time::Instant::now();
+    let handler = entry.cmd.handler.expect("resolved commands have handlers");
+    let reply = match handler(ctx, args) {
+        Ok(r) => r,
+        Err(e) => Reply::from(e),
+    };
+    let stats = &entry.stats;
+    if ctx.block.is_none() {
+        stats.calls.fetch_add(1, Ordering::Relaxed);
+        stats.usec.fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+    }
+    if reply.is_error() {
+        stats.failed_calls.fetch_add(1, Ordering::Relaxed);
+    }
+    reply
+}

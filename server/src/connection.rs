@@ -1,0 +1,315 @@
+//! One client connection: read requests, run them, write replies.
+//!
+//! ```text
+//!  socket ──read──▶ rbuf ──Decoder──▶ args ──dispatch──▶ Reply ──encode──▶ wbuf ──write──▶ socket
+//!                                        │ (auth, MULTI queueing, arity: here)
+//!                                        └─ blocking command: wait for a key signal, run again
+//! ```
+//!
+//! Every request already in the read buffer is run in order before the
+//! replies are written together (pipelining). The write buffer is flushed
+//! whenever it passes [`FLUSH_AT`], and reading pauses while a write waits on
+//! a slow reader, so a client that never reads holds at most one batch of
+//! replies in memory and never blocks other clients.
+//!
+//! Error tiers: a protocol error gets `-ERR Protocol error: ...` and the
+//! connection closes; a command error is a reply and the connection goes on;
+//! an I/O error closes only this connection.
+
+use crate::client::Client;
+use crate::commands::{self, flags, Ctx, Rerun, TableEntry};
+use crate::error::Error;
+use crate::keyspace::events::Waiter;
+use crate::protocol::{Args, Decoder, Limits, Reply};
+use crate::server::Shared;
+use bytes::BytesMut;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tracing::Instrument;
+
+/// Write buffer size that triggers a write before more requests are run.
+pub const FLUSH_AT: usize = 64 * 1024;
+
+/// Serves one accepted socket until it closes, is killed, or the server shuts down.
+pub async fn serve(socket: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
+    let laddr = socket.local_addr().unwrap_or(peer);
+    let info = shared.clients.register(peer, laddr, shared.clock.now_ms());
+    let id = info.id;
+    let authenticated = shared.requirepass().is_none();
+    let span = tracing::debug_span!("conn", id, %peer);
+    let mut conn = Connection {
+        socket,
+        rbuf: BytesMut::with_capacity(16 * 1024),
+        wbuf: BytesMut::with_capacity(16 * 1024),
+        decoder: Decoder::new(),
+        client: Client::new(info, authenticated),
+        shared: shared.clone(),
+    };
+    async {
+        tracing::debug!("accepted");
+        if let Err(e) = conn.run().await {
+            tracing::debug!("closed: {e}");
+        }
+    }
+    .instrument(span)
+    .await;
+    conn.cleanup();
+    shared.clients.unregister(id);
+}
+
+/// Replies to a client over the `maxclients` limit and closes, as Redis does.
+pub async fn refuse(mut socket: TcpStream, shared: Arc<Shared>) {
+    shared.clients.rejected_connections.fetch_add(1, Ordering::Relaxed);
+    let _ = socket.write_all(b"-ERR max number of clients reached\r\n").await;
+}
+
+struct Connection {
+    socket: TcpStream,
+    rbuf: BytesMut,
+    wbuf: BytesMut,
+    decoder: Decoder,
+    client: Client,
+    shared: Arc<Shared>,
+}
+
+/// What running one request asks the connection to do next.
+enum Next {
+    Continue,
+    Close,
+}
+
+impl Connection {
+    async fn run(&mut self) -> std::io::Result<()> {
+        loop {
+            loop {
+                let limits = Limits {
+                    max_bulk_len: self.shared.runtime.proto_max_bulk_len.load(Ordering::Relaxed),
+                    unauthenticated: !self.client.authenticated,
+                };
+                match self.decoder.decode(&mut self.rbuf, &limits) {
+                    Ok(Some(args)) => {
+                        if let Next::Close = self.handle(args).await {
+                            self.flush().await?;
+                            return Ok(());
+                        }
+                        if self.wbuf.len() >= FLUSH_AT {
+                            self.flush().await?;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let text = e.to_string();
+                        self.shared.stats.record_error(&text);
+                        Reply::Error(text.into()).encode(&mut self.wbuf, self.client.resp3);
+                        self.flush().await?;
+                        tracing::debug!("protocol error: {}", e.0);
+                        return Ok(());
+                    }
+                }
+            }
+            self.flush().await?;
+            let limit = self.shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
+            if self.rbuf.len() as i64 > limit {
+                tracing::warn!("closing client that reached max query buffer length");
+                return Ok(());
+            }
+            if self.rbuf.capacity() - self.rbuf.len() < 4096 {
+                self.rbuf.reserve(16 * 1024);
+            }
+            tokio::select! {
+                n = self.socket.read_buf(&mut self.rbuf) => {
+                    let n = n?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    self.shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                _ = self.client.info.kill.cancelled() => return Ok(()),
+                _ = self.shared.shutdown.cancelled() => return Ok(()),
+            }
+        }
+    }
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        if !self.wbuf.is_empty() {
+            self.socket.write_all(&self.wbuf).await?;
+            self.shared.stats.net_output_bytes.fetch_add(self.wbuf.len() as u64, Ordering::Relaxed);
+            self.wbuf.clear();
+        }
+        Ok(())
+    }
+
+    /// Runs one request and encodes its reply.
+    async fn handle(&mut self, args: Args) -> Next {
+        let now = self.shared.clock.now_ms();
+        self.client.info.last_ms.store(now, Ordering::Relaxed);
+        let reply = match self.dispatch(args, now).await {
+            Some(r) => r,
+            None => return Next::Close,
+        };
+        self.write_reply(&reply);
+        if self.client.close_after_reply {
+            return Next::Close;
+        }
+        Next::Continue
+    }
+
+    fn write_reply(&mut self, reply: &Reply) {
+        count_errors(&self.shared, reply);
+        reply.encode(&mut self.wbuf, self.client.resp3);
+    }
+
+    /// Resolves, checks and runs a request. None: close the connection now.
+    async fn dispatch(&mut self, args: Args, now: u64) -> Option<Reply> {
+        let shared = self.shared.clone();
+        let entry = match shared.table.resolve(&args) {
+            Ok(e) => e,
+            Err(e) => {
+                if let Error::WrongArity(name) = &e {
+                    if let Some(en) = shared.table.get(name.split('|').next().unwrap_or("").as_bytes()) {
+                        en.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                self.flag_multi_dirty();
+                return Some(e.into());
+            }
+        };
+        *self.client.info.last_cmd.lock() = entry.full_name.clone();
+        if !self.client.authenticated && !entry.cmd.has(flags::NO_AUTH) {
+            entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+            self.flag_multi_dirty();
+            return Some(Error::NoAuth.into());
+        }
+        if self.client.multi.is_some() {
+            let top = entry.parent.unwrap_or(entry.cmd).name;
+            if !matches!(top, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+                if entry.cmd.has(flags::NO_MULTI) {
+                    entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+                    self.flag_multi_dirty();
+                    return Some(Error::NotAllowedInMulti.into());
+                }
+                self.client.multi.as_mut().expect("in multi").push(args);
+                return Some(Reply::status("QUEUED"));
+            }
+        }
+        self.execute(entry, &args, now).await
+    }
+
+    fn flag_multi_dirty(&mut self) {
+        if self.client.multi.is_some() {
+            self.client.multi_dirty = true;
+        }
+    }
+
+    /// Runs a command under the keyspace gate; waits if it blocks.
+    async fn execute(&mut self, entry: &TableEntry, args: &Args, now: u64) -> Option<Reply> {
+        let shared = self.shared.clone();
+        shared.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+        let (reply, block) = {
+            let _shared_gate;
+            let _exclusive_gate;
+            if entry.cmd.has(flags::EXCLUSIVE) {
+                _exclusive_gate = shared.keyspace.exclusive();
+            } else {
+                _shared_gate = shared.keyspace.shared();
+            }
+            let mut ctx = Ctx {
+                shared: &shared,
+                client: &mut self.client,
+                now_ms: now,
+                block: None,
+                rerun: None,
+            };
+            let reply = commands::call(&mut ctx, entry, args);
+            (reply, ctx.block.take())
+        };
+        match block {
+            None => Some(reply),
+            Some(req) => self.block(entry, req).await,
+        }
+    }
+
+    /// Waits for a key signal or the timeout, running the command again on each
+    /// signal until it has a reply. None: the client was killed or the server
+    /// is shutting down.
+    async fn block(&mut self, entry: &TableEntry, req: commands::BlockRequest) -> Option<Reply> {
+        let shared = self.shared.clone();
+        let db = self.client.db;
+        let waiter = Waiter::new(true);
+        for k in &req.keys {
+            shared.keyspace.events.register(db, k, &waiter);
+        }
+        self.client.info.blocked.store(true, Ordering::Relaxed);
+        let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
+        let mut args = req.retry_args.clone();
+        let result = loop {
+            // Run again first: a write between the first run and registering
+            // would otherwise be missed.
+            let rerun = {
+                let _gate = shared.keyspace.shared();
+                let mut ctx = Ctx {
+                    shared: &shared,
+                    client: &mut self.client,
+                    now_ms: shared.clock.now_ms(),
+                    block: None,
+                    rerun: Some(Rerun::KeyChanged),
+                };
+                let reply = commands::call(&mut ctx, entry, &args);
+                match ctx.block.take() {
+                    None => Some(reply),
+                    Some(again) => {
+                        args = again.retry_args;
+                        None
+                    }
+                }
+            };
+            if let Some(reply) = rerun {
+                break Some(reply);
+            }
+            let sleep = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = waiter.notify.notified() => continue,
+                _ = sleep => break Some(req.timeout_reply.clone()),
+                _ = self.client.info.kill.cancelled() => break None,
+                _ = shared.shutdown.cancelled() => break None,
+            }
+        };
+        for k in &req.keys {
+            shared.keyspace.events.unregister(db, k, &waiter);
+        }
+        self.client.info.blocked.store(false, Ordering::Relaxed);
+        result
+    }
+
+    /// Releases what the client holds in shared state (watches).
+    fn cleanup(&mut self) {
+        if let Some(w) = self.client.watch_waiter.take() {
+            for (db, key, _) in self.client.watched.drain(..) {
+                self.shared.keyspace.events.unregister(db, &key, &w);
+            }
+        }
+    }
+}
+
+/// Counts error replies, including those nested in an EXEC reply, for INFO.
+fn count_errors(shared: &Shared, reply: &Reply) {
+    match reply {
+        Reply::Error(e) => shared.stats.record_error(e),
+        Reply::Array(items) => {
+            for i in items {
+                if let Reply::Error(e) = i {
+                    shared.stats.record_error(e);
+                }
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,132 @@
+//! Every error a command can reply with, in one place.
+//!
+//! Each variant's `Display` is the exact text Redis sends after the `-`, code
+//! first: clients route on that first word (`ERR`, `WRONGTYPE`, `NOGROUP`...),
+//! and the conformance suite compares the whole line with Redis's. When a new
+//! error is needed, add it here rather than spelling it inline in a command.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum Error {
+    #[error("ERR wrong number of arguments for '{0}' command")]
+    WrongArity(String),
+    #[error("ERR unknown command '{0}', with args beginning with: {1}")]
+    UnknownCommand(String, String),
+    #[error("ERR unknown subcommand '{0}'. Try {1} HELP.")]
+    UnknownSubcommand(String, String),
+    #[error("ERR syntax error")]
+    Syntax,
+    #[error("ERR value is not an integer or out of range")]
+    NotInteger,
+    #[error("ERR value is not a valid float")]
+    NotFloat,
+    #[error("ERR timeout is not an integer or out of range")]
+    TimeoutNotInteger,
+    #[error("ERR timeout is negative")]
+    TimeoutNegative,
+    #[error("ERR timeout is out of range")]
+    TimeoutOutOfRange,
+    #[error("ERR increment or decrement would overflow")]
+    Overflow,
+    #[error("ERR no such key")]
+    NoSuchKey,
+    #[error("ERR DB index is out of range")]
+    DbIndexOutOfRange,
+    #[error("ERR invalid expire time in '{0}' command")]
+    InvalidExpireTime(String),
+    #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
+    StringTooLong,
+    #[error("WRONGTYPE Operation against a key holding the wrong kind of value")]
+    WrongType,
+    #[error("NOAUTH Authentication required.")]
+    NoAuth,
+    #[error("WRONGPASS invalid username-password pair or user is disabled.")]
+    WrongPass,
+    #[error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")]
+    AuthNotConfigured,
+    #[error("NOPROTO unsupported protocol version")]
+    NoProto,
+    #[error("ERR MULTI calls can not be nested")]
+    NestedMulti,
+    #[error("ERR EXEC without MULTI")]
+    ExecWithoutMulti,
+    #[error("ERR DISCARD without MULTI")]
+    DiscardWithoutMulti,
+    #[error("ERR WATCH inside MULTI is not allowed")]
+    WatchInMulti,
+    #[error("EXECABORT Transaction discarded because of previous errors.")]
+    ExecAbort,
+    #[error("ERR Command not allowed inside a transaction")]
+    NotAllowedInMulti,
+    /// Any other error, its full text code first. Prefer a named variant.
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type CmdResult<T> = Result<T, Error>;
+
+impl Error {
+    /// An `ERR`-coded error with the given message.
+    pub fn err(msg: impl std::fmt::Display) -> Error {
+        Error::Other(format!("ERR {msg}"))
+    }
+
+    /// The arity error for a command name as the client typed it.
+    pub fn arity(name: &[u8]) -> Error {
+        Error::WrongArity(String::from_utf8_lossy(name).to_lowercase())
+    }
+
+    /// The unknown-command error: the name and the first arguments, quoted,
+    /// cut at 128 characters as Redis cuts them.
+    pub fn unknown_command(args: &[bytes::Bytes]) -> Error {
+        let name = trunc(&args[0], 128);
+        let mut rest = String::new();
+        for a in &args[1..] {
+            if rest.len() >= 128 {
+                break;
+            }
+            let room = 128 - rest.len();
+            rest.push('\'');
+            rest.push_str(&trunc(a, room));
+            rest.push_str("' ");
+        }
+        Error::UnknownCommand(name, rest)
+    }
+
+    pub fn unknown_subcommand(cmd: &[u8], sub: &[u8]) -> Error {
+        Error::UnknownSubcommand(trunc(sub, 128), String::from_utf8_lossy(cmd).to_uppercase())
+    }
+
+    /// The error code: the first word of the text (`ERR`, `WRONGTYPE`, ...).
+    pub fn code(&self) -> String {
+        let s = self.to_string();
+        s.split(' ').next().unwrap_or("ERR").to_string()
+    }
+}
+
+fn trunc(b: &[u8], max: usize) -> String {
+    let b = &b[..b.len().min(max)];
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    #[test]
+    fn texts_match_redis() {
+        assert_eq!(Error::arity(b"XADD").to_string(), "ERR wrong number of arguments for 'xadd' command");
+        let args = [Bytes::from("foo"), Bytes::from("a"), Bytes::from("b")];
+        assert_eq!(
+            Error::unknown_command(&args).to_string(),
+            "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+        );
+        assert_eq!(
+            Error::unknown_subcommand(b"config", b"nope").to_string(),
+            "ERR unknown subcommand 'nope'. Try CONFIG HELP."
+        );
+        assert_eq!(Error::WrongType.code(), "WRONGTYPE");
+    }
+}

@@ -1,0 +1,216 @@
+//! Reply values and their RESP2 / RESP3 encodings.
+//!
+//! Commands build a [`Reply`]; the connection encodes it for the protocol the
+//! client chose with `HELLO`. Types RESP2 lacks fall back the way Redis falls
+//! back: maps become flat arrays, sets arrays, doubles bulk strings, booleans
+//! integers, and the RESP3 null becomes `$-1` or `*-1` depending on the kind
+//! of null.
+
+use bytes::{BufMut, Bytes, BytesMut};
+use std::borrow::Cow;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// `+text`
+    Status(Cow<'static, str>),
+    /// `-text`: the full error line without the `-`, code first (`ERR ...`).
+    Error(Cow<'static, str>),
+    /// `:n`
+    Int(i64),
+    /// `$len\r\nbytes`
+    Bulk(Bytes),
+    /// Null in place of a bulk string: RESP2 `$-1`, RESP3 `_`.
+    Nil,
+    /// Null in place of an array: RESP2 `*-1`, RESP3 `_`.
+    NilArray,
+    Array(Vec<Reply>),
+    /// RESP3 map; RESP2 flat array of key, value, key, value.
+    Map(Vec<(Reply, Reply)>),
+    /// RESP3 set; RESP2 array.
+    Set(Vec<Reply>),
+    /// RESP3 double; RESP2 bulk string.
+    Double(f64),
+    /// RESP3 boolean; RESP2 integer 1 or 0.
+    Bool(bool),
+    /// RESP3 verbatim string with its 3-letter format (`txt`); RESP2 bulk string.
+    Verbatim(&'static str, Bytes),
+    /// RESP3 push; RESP2 array.
+    Push(Vec<Reply>),
+    /// Bytes already encoded, written as they are (for replies cached in wire form).
+    Raw(Bytes),
+}
+
+impl Reply {
+    pub const OK: Reply = Reply::Status(Cow::Borrowed("OK"));
+
+    pub fn status(s: &'static str) -> Reply {
+        Reply::Status(Cow::Borrowed(s))
+    }
+
+    pub fn bulk(b: impl Into<Bytes>) -> Reply {
+        Reply::Bulk(b.into())
+    }
+
+    /// A bulk string copied from a slice.
+    pub fn bulk_from(b: &[u8]) -> Reply {
+        Reply::Bulk(Bytes::copy_from_slice(b))
+    }
+
+    pub fn bulk_str(s: &'static str) -> Reply {
+        Reply::Bulk(Bytes::from_static(s.as_bytes()))
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self, Reply::Error(_))
+    }
+
+    /// The error text (code and message) if this is an error reply.
+    pub fn error_text(&self) -> Option<&str> {
+        match self {
+            Reply::Error(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Appends the wire form of this reply to `out`.
+    pub fn encode(&self, out: &mut BytesMut, resp3: bool) {
+        match self {
+            Reply::Status(s) => line(out, b'+', s.as_bytes()),
+            Reply::Error(e) => {
+                out.put_u8(b'-');
+                // Newlines would break the protocol; Redis replaces them too.
+                for &c in e.as_bytes() {
+                    out.put_u8(if c == b'\r' || c == b'\n' { b' ' } else { c });
+                }
+                out.put_slice(b"\r\n");
+            }
+            Reply::Int(n) => int_line(out, b':', *n),
+            Reply::Bulk(b) => bulk(out, b),
+            Reply::Nil => out.put_slice(if resp3 { b"_\r\n" } else { b"$-1\r\n" }),
+            Reply::NilArray => out.put_slice(if resp3 { b"_\r\n" } else { b"*-1\r\n" }),
+            Reply::Array(items) => {
+                int_line(out, b'*', items.len() as i64);
+                for i in items {
+                    i.encode(out, resp3);
+                }
+            }
+            Reply::Map(pairs) => {
+                if resp3 {
+                    int_line(out, b'%', pairs.len() as i64);
+                } else {
+                    int_line(out, b'*', 2 * pairs.len() as i64);
+                }
+                for (k, v) in pairs {
+                    k.encode(out, resp3);
+                    v.encode(out, resp3);
+                }
+            }
+            Reply::Set(items) | Reply::Push(items) => {
+                let tag = match (self, resp3) {
+                    (_, false) => b'*',
+                    (Reply::Set(_), true) => b'~',
+                    _ => b'>',
+                };
+                int_line(out, tag, items.len() as i64);
+                for i in items {
+                    i.encode(out, resp3);
+                }
+            }
+            Reply::Double(d) => {
+                let s = format_double(*d);
+                if resp3 {
+                    line(out, b',', s.as_bytes());
+                } else {
+                    bulk(out, s.as_bytes());
+                }
+            }
+            Reply::Bool(b) => {
+                if resp3 {
+                    out.put_slice(if *b { b"#t\r\n" } else { b"#f\r\n" });
+                } else {
+                    out.put_slice(if *b { b":1\r\n" } else { b":0\r\n" });
+                }
+            }
+            Reply::Verbatim(fmt, b) => {
+                if resp3 {
+                    int_line(out, b'=', b.len() as i64 + 4);
+                    out.put_slice(fmt.as_bytes());
+                    out.put_u8(b':');
+                    out.put_slice(b);
+                    out.put_slice(b"\r\n");
+                } else {
+                    bulk(out, b);
+                }
+            }
+            Reply::Raw(b) => out.put_slice(b),
+        }
+    }
+
+    /// Encodes into a fresh buffer (tests and tools).
+    pub fn to_bytes(&self, resp3: bool) -> BytesMut {
+        let mut out = BytesMut::new();
+        self.encode(&mut out, resp3);
+        out
+    }
+}
+
+impl From<crate::error::Error> for Reply {
+    fn from(e: crate::error::Error) -> Reply {
+        Reply::Error(Cow::Owned(e.to_string()))
+    }
+}
+
+fn line(out: &mut BytesMut, tag: u8, s: &[u8]) {
+    out.reserve(s.len() + 3);
+    out.put_u8(tag);
+    out.put_slice(s);
+    out.put_slice(b"\r\n");
+}
+
+fn int_line(out: &mut BytesMut, tag: u8, n: i64) {
+    let mut b = itoa::Buffer::new();
+    line(out, tag, b.format(n).as_bytes());
+}
+
+fn bulk(out: &mut BytesMut, b: &[u8]) {
+    let mut ib = itoa::Buffer::new();
+    let len = ib.format(b.len());
+    out.reserve(b.len() + len.len() + 5);
+    out.put_u8(b'$');
+    out.put_slice(len.as_bytes());
+    out.put_slice(b"\r\n");
+    out.put_slice(b);
+    out.put_slice(b"\r\n");
+}
+
+/// Formats a double as Redis does for replies (`%.17g`, with `inf`, `-inf`, `nan`).
+pub fn format_double(d: f64) -> String {
+    if d.is_nan() {
+        return "nan".into();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if d == d.trunc() && d.abs() < 1e17 {
+        return format!("{}", d as i64);
+    }
+    let mut b = ryu::Buffer::new();
+    b.format(d).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resp2_and_resp3_forms() {
+        let m = Reply::Map(vec![(Reply::bulk_str("a"), Reply::Int(1))]);
+        assert_eq!(&m.to_bytes(false)[..], b"*2\r\n$1\r\na\r\n:1\r\n");
+        assert_eq!(&m.to_bytes(true)[..], b"%1\r\n$1\r\na\r\n:1\r\n");
+        assert_eq!(&Reply::Nil.to_bytes(false)[..], b"$-1\r\n");
+        assert_eq!(&Reply::NilArray.to_bytes(false)[..], b"*-1\r\n");
+        assert_eq!(&Reply::NilArray.to_bytes(true)[..], b"_\r\n");
+        assert_eq!(&Reply::Error("ERR a\nb".into()).to_bytes(true)[..], b"-ERR a b\r\n");
+        assert_eq!(&Reply::Bool(true).to_bytes(false)[..], b":1\r\n");
+    }
+}

@@ -1,0 +1,382 @@
+//! Request decoding: RESP multibulk arrays and inline commands, bounded.
+//!
+//! The decoder is incremental: it remembers how far into a multibulk request it
+//! got, so a large request arriving in many reads is scanned once, not from its
+//! start on every read (see `docs/protocol.md` for why this is ours and not the
+//! redis-protocol crate's decoder). Every length a client declares is checked as
+//! soon as its header line is complete, with Redis's error texts.
+//!
+//! ```text
+//!   *3\r\n $4\r\n XLEN\r\n $1\r\n s\r\n ...      multibulk: one Bytes per argument,
+//!   ^ count  ^ bulk len  ^ payload                  split off the read buffer (zero copy)
+//!   XLEN s\r\n                                     inline: split on spaces, quotes honoured
+//! ```
+
+use bytes::{Buf, Bytes, BytesMut};
+
+/// Longest header or inline line accepted before the request is refused (Redis's PROTO_INLINE_MAX_SIZE).
+pub const INLINE_MAX: usize = 64 * 1024;
+
+/// Limits applied while decoding; each one mirrors a Redis setting.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// `proto-max-bulk-len`: the longest single argument, in bytes.
+    pub max_bulk_len: i64,
+    /// Whether the client still has to authenticate: Redis then allows only
+    /// small requests (10 arguments, 16 KiB each) so an anonymous peer cannot
+    /// make it allocate.
+    pub unauthenticated: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bulk_len: 512 * 1024 * 1024,
+            unauthenticated: false,
+        }
+    }
+}
+
+/// A protocol violation: the text is sent as `-ERR Protocol error: <text>` and
+/// the connection is then closed, as Redis does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError(pub String);
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ERR Protocol error: {}", self.0)
+    }
+}
+
+/// One decoded request: its arguments, command name first.
+pub type Args = Vec<Bytes>;
+
+/// Incremental request decoder. Feed it the connection's read buffer; it
+/// consumes complete requests from the front.
+#[derive(Default, Debug)]
+pub struct Decoder {
+    /// Arguments still to read in the current multibulk request (0: none in progress).
+    remaining: usize,
+    /// Length of the bulk argument whose header was read, or None.
+    bulk_len: Option<usize>,
+    /// Arguments read so far for the current multibulk request.
+    args: Args,
+}
+
+impl Decoder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True when part of a request has been consumed but not completed.
+    pub fn in_progress(&self) -> bool {
+        self.remaining > 0
+    }
+
+    /// Decodes one request from the front of `buf`. `Ok(None)` means more bytes
+    /// are needed. Empty requests (`*0`, `*-1`, a blank inline line) are skipped.
+    pub fn decode(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Args>, ProtocolError> {
+        loop {
+            if self.remaining == 0 {
+                if buf.is_empty() {
+                    return Ok(None);
+                }
+                if buf[0] == b'*' {
+                    match self.start_multibulk(buf, limits)? {
+                        None => return Ok(None),
+                        Some(0) => continue,
+                        Some(n) => {
+                            self.remaining = n;
+                            self.args = Vec::with_capacity(n.min(1024));
+                        }
+                    }
+                } else {
+                    match decode_inline(buf)? {
+                        None => return Ok(None),
+                        Some(args) if args.is_empty() => continue,
+                        Some(args) => return Ok(Some(args)),
+                    }
+                }
+            }
+            // Read the arguments of the multibulk request in progress.
+            while self.remaining > 0 {
+                let len = match self.bulk_len {
+                    Some(len) => len,
+                    None => {
+                        let Some(nl) = find_crlf(buf) else {
+                            if buf.len() > INLINE_MAX {
+                                return Err(perr("too big bulk count string"));
+                            }
+                            return Ok(None);
+                        };
+                        if buf[0] != b'$' {
+                            return Err(ProtocolError(format!("expected '$', got '{}'", buf[0] as char)));
+                        }
+                        let ll = parse_i64(&buf[1..nl]);
+                        let len = match ll {
+                            Some(ll) if ll >= 0 && ll <= limits.max_bulk_len => ll,
+                            _ => return Err(perr("invalid bulk length")),
+                        };
+                        if len > 16384 && limits.unauthenticated {
+                            return Err(perr("unauthenticated bulk length"));
+                        }
+                        buf.advance(nl + 2);
+                        let len = len as usize;
+                        self.bulk_len = Some(len);
+                        len
+                    }
+                };
+                if buf.len() < len + 2 {
+                    // Make room for the whole argument once, instead of growing step by step.
+                    buf.reserve(len + 2 - buf.len());
+                    return Ok(None);
+                }
+                let arg = buf.split_to(len).freeze();
+                buf.advance(2);
+                self.bulk_len = None;
+                self.args.push(arg);
+                self.remaining -= 1;
+            }
+            return Ok(Some(std::mem::take(&mut self.args)));
+        }
+    }
+
+    /// Reads a `*<count>\r\n` header. Returns the count, or None when incomplete.
+    fn start_multibulk(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<usize>, ProtocolError> {
+        let Some(nl) = find_crlf(buf) else {
+            if buf.len() > INLINE_MAX {
+                return Err(perr("too big mbulk count string"));
+            }
+            return Ok(None);
+        };
+        let count = match parse_i64(&buf[1..nl]) {
+            Some(n) if n <= i32::MAX as i64 => n,
+            _ => return Err(perr("invalid multibulk length")),
+        };
+        if count > 10 && limits.unauthenticated {
+            return Err(perr("unauthenticated multibulk length"));
+        }
+        buf.advance(nl + 2);
+        Ok(Some(count.max(0) as usize))
+    }
+}
+
+fn perr(s: &str) -> ProtocolError {
+    ProtocolError(s.to_string())
+}
+
+/// Position of the `\r` of the first `\r\n` in `buf`, if the `\n` is there too.
+/// Like Redis, a header line is ended by its first `\r`.
+fn find_crlf(buf: &[u8]) -> Option<usize> {
+    let r = memchr(b'\r', buf)?;
+    if r + 1 < buf.len() {
+        Some(r)
+    } else {
+        None
+    }
+}
+
+fn memchr(b: u8, buf: &[u8]) -> Option<usize> {
+    buf.iter().position(|&c| c == b)
+}
+
+/// Redis's `string2ll`: an optional `-`, then digits with no leading zero, no
+/// spaces, no `+`, and within i64.
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+/// Decodes an inline command: one line ended by `\n` (an optional `\r` before
+/// it), split like Redis's `sdssplitargs`.
+fn decode_inline(buf: &mut BytesMut) -> Result<Option<Args>, ProtocolError> {
+    let Some(nl) = memchr(b'\n', buf) else {
+        if buf.len() > INLINE_MAX {
+            return Err(perr("too big inline request"));
+        }
+        return Ok(None);
+    };
+    let end = if nl > 0 && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+    let line = buf.split_to(nl + 1);
+    let args = split_args(&line[..end]).ok_or_else(|| perr("unbalanced quotes in request"))?;
+    Ok(Some(args))
+}
+
+/// Splits a line into arguments the way redis-cli and Redis's inline parser do:
+/// whitespace separates, `"..."` takes C-like escapes (`\n`, `\xff`, ...),
+/// `'...'` takes only `\'`. A closing quote must be followed by a space or the
+/// end. Returns None on unbalanced quotes.
+pub fn split_args(line: &[u8]) -> Option<Args> {
+    let mut args = Vec::new();
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        while i < n && is_space(line[i]) {
+            i += 1;
+        }
+        if i >= n {
+            return Some(args);
+        }
+        let mut cur = Vec::new();
+        let mut inq = false; // inside "double quotes"
+        let mut insq = false; // inside 'single quotes'
+        loop {
+            if inq {
+                if i >= n {
+                    return None;
+                }
+                if line[i] == b'\\' && i + 3 < n && line[i + 1] == b'x' && is_hex(line[i + 2]) && is_hex(line[i + 3]) {
+                    cur.push(hex(line[i + 2]) * 16 + hex(line[i + 3]));
+                    i += 3;
+                } else if line[i] == b'\\' && i + 1 < n {
+                    i += 1;
+                    cur.push(match line[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        c => c,
+                    });
+                } else if line[i] == b'"' {
+                    if i + 1 < n && !is_space(line[i + 1]) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(line[i]);
+                }
+            } else if insq {
+                if i >= n {
+                    return None;
+                }
+                if line[i] == b'\\' && i + 1 < n && line[i + 1] == b'\'' {
+                    i += 1;
+                    cur.push(b'\'');
+                } else if line[i] == b'\'' {
+                    if i + 1 < n && !is_space(line[i + 1]) {
+                        return None;
+                    }
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(line[i]);
+                }
+            } else {
+                if i >= n {
+                    break;
+                }
+                match line[i] {
+                    b' ' | b'\n' | b'\r' | b'\t' | 0 => break,
+                    b'"' => inq = true,
+                    b'\'' => insq = true,
+                    c => cur.push(c),
+                }
+            }
+            i += 1;
+        }
+        args.push(Bytes::from(cur));
+    }
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\r' | b'\t' | 0x0b | 0x0c)
+}
+fn is_hex(c: u8) -> bool {
+    c.is_ascii_hexdigit()
+}
+fn hex(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => c - b'A' + 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(input: &[u8]) -> Result<Vec<Args>, ProtocolError> {
+        let mut d = Decoder::new();
+        let mut buf = BytesMut::from(input);
+        let mut out = Vec::new();
+        while let Some(a) = d.decode(&mut buf, &Limits::default())? {
+            out.push(a);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn multibulk_and_inline() {
+        let r = decode_all(b"*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\nPING\r\n  ECHO \"a\\x41\"\r\n").unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[0], vec![Bytes::from("XLEN"), Bytes::from("s")]);
+        assert_eq!(r[1], vec![Bytes::from("PING")]);
+        assert_eq!(r[2], vec![Bytes::from("ECHO"), Bytes::from("aA")]);
+    }
+
+    #[test]
+    fn byte_at_a_time_gives_same_result() {
+        let input = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nvalue\r\n*0\r\n*1\r\n$4\r\nPING\r\n";
+        let mut d = Decoder::new();
+        let mut buf = BytesMut::new();
+        let mut out = Vec::new();
+        for &b in input.iter() {
+            buf.extend_from_slice(&[b]);
+            while let Some(a) = d.decode(&mut buf, &Limits::default()).unwrap() {
+                out.push(a);
+            }
+        }
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0][2], Bytes::from("value"));
+    }
+
+    #[test]
+    fn errors_match_redis() {
+        assert_eq!(decode_all(b"*x\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(decode_all(b"*1\r\n+a\r\n").unwrap_err().0, "expected '$', got '+'");
+        assert_eq!(decode_all(b"*1\r\n$-1\r\n").unwrap_err().0, "invalid bulk length");
+        assert_eq!(decode_all(b"*1\r\n$999999999999\r\n").unwrap_err().0, "invalid bulk length");
+        assert_eq!(decode_all(b"SET \"a\r\n").unwrap_err().0, "unbalanced quotes in request");
+        assert_eq!(decode_all(b"*3000000000\r\n").unwrap_err().0, "invalid multibulk length");
+    }
+
+    #[test]
+    fn string2ll_rules() {
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(parse_i64(b"-12"), Some(-12));
+        assert_eq!(parse_i64(b"012"), None);
+        assert_eq!(parse_i64(b"+1"), None);
+        assert_eq!(parse_i64(b""), None);
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+    }
+}
