@@ -130,6 +130,9 @@ impl Clients {
     }
 
     pub fn blocked(&self) -> usize {
-        self.map.iter().filter(|c| c.blocked.load(Ordering::Relaxed)).count()
+        self.map
+            .iter()
+            .filter(|c| c.blocked.load(Ordering::Relaxed))
+            .count()
     }
 }

@@ -44,7 +44,10 @@ impl Clock {
         if fixed != 0 {
             return fixed;
         }
-        let sys = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
         (sys as i64 + self.0.offset.load(Ordering::Relaxed)).max(1) as u64
     }
 
@@ -54,7 +57,10 @@ impl Clock {
         if fixed != 0 {
             return fixed * 1000;
         }
-        let sys = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as u64).unwrap_or(0);
+        let sys = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_micros() as u64)
+            .unwrap_or(0);
         (sys as i64 + self.0.offset.load(Ordering::Relaxed) * 1000).max(1) as u64
     }
 
@@ -67,7 +73,9 @@ impl Clock {
     pub fn advance(&self, delta: i64) {
         let fixed = self.0.fixed.load(Ordering::Relaxed);
         if fixed != 0 {
-            self.0.fixed.store((fixed as i64 + delta).max(1) as u64, Ordering::Relaxed);
+            self.0
+                .fixed
+                .store((fixed as i64 + delta).max(1) as u64, Ordering::Relaxed);
         } else {
             self.0.offset.fetch_add(delta, Ordering::Relaxed);
         }

@@ -35,27 +35,55 @@ pub struct Param {
 }
 
 const fn p(name: &'static str, default: &'static str, kind: Kind, mutable: bool) -> Param {
-    Param { name, default, kind, mutable }
+    Param {
+        name,
+        default,
+        kind,
+        mutable,
+    }
 }
 
-const INT: fn(i64, i64) -> Kind = |min, max| Kind::Int { min, max, mem: false };
-const MEM: fn(i64, i64) -> Kind = |min, max| Kind::Int { min, max, mem: true };
+const INT: fn(i64, i64) -> Kind = |min, max| Kind::Int {
+    min,
+    max,
+    mem: false,
+};
+const MEM: fn(i64, i64) -> Kind = |min, max| Kind::Int {
+    min,
+    max,
+    mem: true,
+};
 
 /// Every parameter Sluice has, sorted by name.
 pub fn params() -> Vec<Param> {
     let mut v = vec![
         p("appendonly", "no", Kind::Ignored, true),
         p("bind", "127.0.0.1", Kind::Str, false),
-        p("client-query-buffer-limit", "1073741824", MEM(1024 * 1024, i64::MAX), true),
+        p(
+            "client-query-buffer-limit",
+            "1073741824",
+            MEM(1024 * 1024, i64::MAX),
+            true,
+        ),
         p("daemonize", "no", Kind::Ignored, false),
         p("databases", "16", INT(1, i32::MAX as i64), false),
         p("dir", "", Kind::Str, true),
         p("logfile", "", Kind::Str, false),
-        p("loglevel", "notice", Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]), true),
+        p(
+            "loglevel",
+            "notice",
+            Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]),
+            true,
+        ),
         p("maxclients", "10000", INT(1, i32::MAX as i64), true),
         p("port", "6379", INT(0, 65535), false),
         p("protected-mode", "yes", Kind::Bool, true),
-        p("proto-max-bulk-len", "536870912", MEM(1024 * 1024, i64::MAX), true),
+        p(
+            "proto-max-bulk-len",
+            "536870912",
+            MEM(1024 * 1024, i64::MAX),
+            true,
+        ),
         p("requirepass", "", Kind::Str, true),
         p("save", "", Kind::Ignored, true),
         p("stream-node-max-bytes", "4096", MEM(0, i64::MAX), true),
@@ -96,7 +124,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let values = params().into_iter().map(|p| (p.name.to_string(), p.default.to_string())).collect();
+        let values = params()
+            .into_iter()
+            .map(|p| (p.name.to_string(), p.default.to_string()))
+            .collect();
         Config {
             values,
             unknown: Vec::new(),
@@ -112,14 +143,17 @@ impl Config {
         let mut rest = args;
         if let Some(first) = args.first() {
             if !first.starts_with("--") {
-                let text = std::fs::read_to_string(first).map_err(|e| format!("Fatal error, can't open config file '{first}': {e}"))?;
+                let text = std::fs::read_to_string(first)
+                    .map_err(|e| format!("Fatal error, can't open config file '{first}': {e}"))?;
                 cfg.apply_text(&text)?;
                 rest = &args[1..];
             }
         }
         let mut i = 0;
         while i < rest.len() {
-            let name = rest[i].strip_prefix("--").ok_or_else(|| format!("Invalid argument '{}'", rest[i]))?;
+            let name = rest[i]
+                .strip_prefix("--")
+                .ok_or_else(|| format!("Invalid argument '{}'", rest[i]))?;
             let mut vals = Vec::new();
             i += 1;
             while i < rest.len() && !rest[i].starts_with("--") {
@@ -150,7 +184,9 @@ impl Config {
         let name = name.to_ascii_lowercase();
         match params().into_iter().find(|p| p.name == name) {
             Some(param) => {
-                let v = check(&param, value).map_err(|e| format!("Bad directive or wrong number of arguments: '{name}' {e}"))?;
+                let v = check(&param, value).map_err(|e| {
+                    format!("Bad directive or wrong number of arguments: '{name}' {e}")
+                })?;
                 self.values.insert(name, v);
             }
             None => {
@@ -178,7 +214,10 @@ impl Config {
     /// Addresses to listen on (`bind` may list several).
     pub fn bind_addrs(&self) -> Vec<String> {
         let b = self.get("bind");
-        let v: Vec<String> = b.split_whitespace().map(|s| s.trim_start_matches('-').to_string()).collect();
+        let v: Vec<String> = b
+            .split_whitespace()
+            .map(|s| s.trim_start_matches('-').to_string())
+            .collect();
         if v.is_empty() {
             vec!["127.0.0.1".into()]
         } else {
@@ -204,10 +243,16 @@ pub fn check(param: &Param, value: &str) -> Result<String, String> {
             }
         }
         Kind::Int { min, max, mem } => {
-            let n = if mem { parse_memory(value) } else { value.parse::<i64>().ok() };
+            let n = if mem {
+                parse_memory(value)
+            } else {
+                value.parse::<i64>().ok()
+            };
             match n {
                 None => Err("argument couldn't be parsed into an integer".into()),
-                Some(n) if n < min || n > max => Err(format!("argument must be between {min} and {max} inclusive")),
+                Some(n) if n < min || n > max => Err(format!(
+                    "argument must be between {min} and {max} inclusive"
+                )),
                 Some(n) => Ok(n.to_string()),
             }
         }
@@ -258,7 +303,11 @@ impl Runtime {
 
     /// All (name, value) pairs, sorted by name.
     pub fn all(&self) -> Vec<(String, String)> {
-        self.values.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.values
+            .read()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }
 
@@ -268,7 +317,19 @@ mod tests {
 
     #[test]
     fn command_line_like_redis_server() {
-        let args: Vec<String> = ["--port", "0", "--save", "", "--appendonly", "no", "--frobnicate", "1"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = [
+            "--port",
+            "0",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--frobnicate",
+            "1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let cfg = Config::from_args(&args).unwrap();
         assert_eq!(cfg.port(), 0);
         assert_eq!(cfg.unknown, vec!["frobnicate".to_string()]);

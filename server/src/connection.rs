@@ -62,8 +62,13 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
 
 /// Replies to a client over the `maxclients` limit and closes, as Redis does.
 pub async fn refuse(mut socket: TcpStream, shared: Arc<Shared>) {
-    shared.clients.rejected_connections.fetch_add(1, Ordering::Relaxed);
-    let _ = socket.write_all(b"-ERR max number of clients reached\r\n").await;
+    shared
+        .clients
+        .rejected_connections
+        .fetch_add(1, Ordering::Relaxed);
+    let _ = socket
+        .write_all(b"-ERR max number of clients reached\r\n")
+        .await;
 }
 
 struct Connection {
@@ -86,7 +91,11 @@ impl Connection {
         loop {
             loop {
                 let limits = Limits {
-                    max_bulk_len: self.shared.runtime.proto_max_bulk_len.load(Ordering::Relaxed),
+                    max_bulk_len: self
+                        .shared
+                        .runtime
+                        .proto_max_bulk_len
+                        .load(Ordering::Relaxed),
                     unauthenticated: !self.client.authenticated,
                 };
                 match self.decoder.decode(&mut self.rbuf, &limits) {
@@ -111,7 +120,11 @@ impl Connection {
                 }
             }
             self.flush().await?;
-            let limit = self.shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
+            let limit = self
+                .shared
+                .runtime
+                .query_buffer_limit
+                .load(Ordering::Relaxed);
             if self.rbuf.len() as i64 > limit {
                 tracing::warn!("closing client that reached max query buffer length");
                 return Ok(());
@@ -136,7 +149,10 @@ impl Connection {
     async fn flush(&mut self) -> std::io::Result<()> {
         if !self.wbuf.is_empty() {
             self.socket.write_all(&self.wbuf).await?;
-            self.shared.stats.net_output_bytes.fetch_add(self.wbuf.len() as u64, Ordering::Relaxed);
+            self.shared
+                .stats
+                .net_output_bytes
+                .fetch_add(self.wbuf.len() as u64, Ordering::Relaxed);
             self.wbuf.clear();
         }
         Ok(())
@@ -169,7 +185,10 @@ impl Connection {
             Ok(e) => e,
             Err(e) => {
                 if let Error::WrongArity(name) = &e {
-                    if let Some(en) = shared.table.get(name.split('|').next().unwrap_or("").as_bytes()) {
+                    if let Some(en) = shared
+                        .table
+                        .get(name.split('|').next().unwrap_or("").as_bytes())
+                    {
                         en.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
                     }
                 }
@@ -185,7 +204,10 @@ impl Connection {
         }
         if self.client.multi.is_some() {
             let top = entry.parent.unwrap_or(entry.cmd).name;
-            if !matches!(top, "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+            if !matches!(
+                top,
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            ) {
                 if entry.cmd.has(flags::NO_MULTI) {
                     entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
                     self.flag_multi_dirty();
@@ -207,7 +229,10 @@ impl Connection {
     /// Runs a command under the keyspace gate; waits if it blocks.
     async fn execute(&mut self, entry: &TableEntry, args: &Args, now: u64) -> Option<Reply> {
         let shared = self.shared.clone();
-        shared.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+        shared
+            .stats
+            .commands_processed
+            .fetch_add(1, Ordering::Relaxed);
         let (reply, block) = {
             let _shared_gate;
             let _exclusive_gate;

@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn texts_match_redis() {
-        assert_eq!(Error::arity(b"XADD").to_string(), "ERR wrong number of arguments for 'xadd' command");
+        assert_eq!(
+            Error::arity(b"XADD").to_string(),
+            "ERR wrong number of arguments for 'xadd' command"
+        );
         let args = [Bytes::from("foo"), Bytes::from("a"), Bytes::from("b")];
         assert_eq!(
             Error::unknown_command(&args).to_string(),

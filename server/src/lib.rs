@@ -15,6 +15,7 @@
 //! - [`config`]: startup directives and runtime parameters (CONFIG GET/SET).
 //! - [`clock`]: the one injectable clock.
 //! - [`error`]: every error reply's exact text.
+//! - [`stream`]: the stream log, its IDs, and consumer groups.
 
 pub mod client;
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod keyspace;
 pub mod protocol;
 pub mod server;
+pub mod stream;
 
 pub use clock::Clock;
 pub use config::Config;

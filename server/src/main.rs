@@ -7,7 +7,11 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--version" || a == "-v") {
-        println!("Sluice server v={} (Redis-compatible {})", env!("CARGO_PKG_VERSION"), sluice_server::commands::connection::REDIS_VERSION);
+        println!(
+            "Sluice server v={} (Redis-compatible {})",
+            env!("CARGO_PKG_VERSION"),
+            sluice_server::commands::connection::REDIS_VERSION
+        );
         return ExitCode::SUCCESS;
     }
     let config = match Config::from_args(&args) {
@@ -24,12 +28,22 @@ fn main() -> ExitCode {
         "nothing" => "off",
         _ => "info",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     if !config.unknown.is_empty() {
-        tracing::warn!("ignoring directives Sluice does not implement: {}", config.unknown.join(", "));
+        tracing::warn!(
+            "ignoring directives Sluice does not implement: {}",
+            config.unknown.join(", ")
+        );
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     rt.block_on(async move {
         let server = match Server::builder().config(config).bind().await {
             Ok(s) => s,

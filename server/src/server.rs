@@ -125,7 +125,9 @@ impl Builder {
 
     /// Shorthand for the `port` setting; 0 picks a free port.
     pub fn port(mut self, port: u16) -> Self {
-        self.config.set("port", &port.to_string()).expect("valid port");
+        self.config
+            .set("port", &port.to_string())
+            .expect("valid port");
         self
     }
 
@@ -238,7 +240,12 @@ impl Server {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, limit: Arc<Semaphore>, tracker: TaskTracker) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    limit: Arc<Semaphore>,
+    tracker: TaskTracker,
+) {
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(s) => s,

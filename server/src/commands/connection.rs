@@ -25,22 +25,50 @@ pub static COMMANDS: &[Command] = &[
         since: "6.0.0",
         summary: "Handshakes with the Redis server.",
         complexity: "O(1)",
-        ..Command::new("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), "connection", hello)
+        ..Command::new(
+            "hello",
+            -1,
+            NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            (0, 0, 0),
+            "connection",
+            hello,
+        )
     },
     Command {
         summary: "Authenticates the connection.",
         complexity: "O(N) where N is the number of passwords defined for the user",
-        ..Command::new("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, (0, 0, 0), "connection", auth)
+        ..Command::new(
+            "auth",
+            -2,
+            NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            (0, 0, 0),
+            "connection",
+            auth,
+        )
     },
     Command {
         summary: "Changes the selected database.",
         complexity: "O(1)",
-        ..Command::new("select", 2, LOADING | STALE | FAST, (0, 0, 0), "connection", select)
+        ..Command::new(
+            "select",
+            2,
+            LOADING | STALE | FAST,
+            (0, 0, 0),
+            "connection",
+            select,
+        )
     },
     Command {
         summary: "Closes the connection.",
         complexity: "O(1)",
-        ..Command::new("quit", -1, ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH, (0, 0, 0), "connection", quit)
+        ..Command::new(
+            "quit",
+            -1,
+            ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH,
+            (0, 0, 0),
+            "connection",
+            quit,
+        )
     },
 ];
 
@@ -112,7 +140,9 @@ fn auth(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 /// Checks a client name as Redis does (no spaces, newlines or other special characters).
 pub fn validate_client_name(name: &[u8]) -> CmdResult<()> {
     if name.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
-        return Err(Error::err("Client names cannot contain spaces, newlines or special characters."));
+        return Err(Error::err(
+            "Client names cannot contain spaces, newlines or special characters.",
+        ));
     }
     Ok(())
 }
@@ -122,7 +152,8 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let mut ver = None;
     let mut i = 1;
     if args.len() >= 2 {
-        let v = crate::protocol::request::parse_i64(&args[1]).ok_or_else(|| Error::err("Protocol version is not an integer or out of range"))?;
+        let v = crate::protocol::request::parse_i64(&args[1])
+            .ok_or_else(|| Error::err("Protocol version is not an integer or out of range"))?;
         if !(2..=3).contains(&v) {
             return Err(Error::NoProto);
         }
@@ -141,7 +172,10 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             name = Some(args[i + 1].clone());
             i += 2;
         } else {
-            return Err(Error::err(format!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(&args[i]))));
+            return Err(Error::err(format!(
+                "Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(&args[i])
+            )));
         }
     }
     if let Some((u, p)) = creds {

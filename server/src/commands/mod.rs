@@ -93,7 +93,14 @@ pub struct Command {
 
 impl Command {
     /// A row with empty documentation; families fill in what they have with struct update syntax.
-    pub const fn new(name: &'static str, arity: i32, flags: u32, keys: (i32, i32, i32), group: &'static str, handler: Handler) -> Command {
+    pub const fn new(
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        keys: (i32, i32, i32),
+        group: &'static str,
+        handler: Handler,
+    ) -> Command {
         Command {
             name,
             arity,
@@ -305,7 +312,9 @@ pub fn call(ctx: &mut Ctx<'_>, entry: &TableEntry, args: &[Bytes]) -> Reply {
     let stats = &entry.stats;
     if ctx.block.is_none() {
         stats.calls.fetch_add(1, Ordering::Relaxed);
-        stats.usec.fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+        stats
+            .usec
+            .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
     }
     if reply.is_error() {
         stats.failed_calls.fetch_add(1, Ordering::Relaxed);

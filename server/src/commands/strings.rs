@@ -36,7 +36,11 @@ fn set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         return Err(Error::Syntax);
     }
     let value = Bytes::copy_from_slice(&args[2]);
-    ctx.db().insert(&args[1], Entry::new(Value::Str(value), ctx.now_ms), ctx.now_ms);
+    ctx.db().insert(
+        &args[1],
+        Entry::new(Value::Str(value), ctx.now_ms),
+        ctx.now_ms,
+    );
     ctx.signal(&args[1]);
     Ok(Reply::OK)
 }

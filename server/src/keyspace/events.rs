@@ -53,7 +53,9 @@ impl Events {
     /// Registers `w` for changes to `key` in `db`.
     pub fn register(&self, db: usize, key: &Bytes, w: &WaitHandle) {
         let mut map = self.map.lock();
-        map.entry((db, Bytes::copy_from_slice(key))).or_default().push(w.clone());
+        map.entry((db, Bytes::copy_from_slice(key)))
+            .or_default()
+            .push(w.clone());
         self.active.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -104,13 +106,17 @@ impl Events {
     /// Distinct keys that at least one blocked command waits on (INFO's `total_blocking_keys`).
     pub fn blocking_keys(&self) -> usize {
         let map = self.map.lock();
-        map.values().filter(|l| l.iter().any(|w| w.blocking)).count()
+        map.values()
+            .filter(|l| l.iter().any(|w| w.blocking))
+            .count()
     }
 
     /// Distinct keys watched by at least one transaction (INFO's `watching_clients` source).
     pub fn watched_keys(&self) -> usize {
         let map = self.map.lock();
-        map.values().filter(|l| l.iter().any(|w| !w.blocking)).count()
+        map.values()
+            .filter(|l| l.iter().any(|w| !w.blocking))
+            .count()
     }
 }
 

@@ -106,7 +106,12 @@ impl Db {
 
     /// Calls `f` with the live entry for `key` for changing it in place; None
     /// when absent or expired.
-    pub fn get_mut<R>(&self, key: &[u8], now_ms: u64, f: impl FnOnce(&mut Entry) -> R) -> Option<R> {
+    pub fn get_mut<R>(
+        &self,
+        key: &[u8],
+        now_ms: u64,
+        f: impl FnOnce(&mut Entry) -> R,
+    ) -> Option<R> {
         let expired = {
             let mut e = self.map.get_mut(key)?;
             if !e.is_expired(now_ms) {
@@ -124,7 +129,12 @@ impl Db {
     /// Calls `f` with the key's slot: `Some(entry)` when live, `None` when
     /// absent. Whatever `f` leaves in the slot is stored (None deletes). Holds
     /// the key's shard lock throughout, so check-then-act is atomic.
-    pub fn with_slot<R>(&self, key: &[u8], now_ms: u64, f: impl FnOnce(&mut Option<Entry>) -> R) -> R {
+    pub fn with_slot<R>(
+        &self,
+        key: &[u8],
+        now_ms: u64,
+        f: impl FnOnce(&mut Option<Entry>) -> R,
+    ) -> R {
         // Fast path: the key exists, no allocation.
         if let Some(mut e) = self.map.get_mut(key) {
             let was_volatile = e.expire_at.is_some();
@@ -207,7 +217,10 @@ impl Db {
 
     /// Removes `key` if it is expired. Returns true when it removed it.
     pub fn remove_if_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        let removed = self.map.remove_if(key, |_, e| e.is_expired(now_ms)).is_some();
+        let removed = self
+            .map
+            .remove_if(key, |_, e| e.is_expired(now_ms))
+            .is_some();
         if removed {
             self.volatile.fetch_sub(1, Ordering::Relaxed);
         }

@@ -210,7 +210,10 @@ mod tests {
         assert_eq!(&Reply::Nil.to_bytes(false)[..], b"$-1\r\n");
         assert_eq!(&Reply::NilArray.to_bytes(false)[..], b"*-1\r\n");
         assert_eq!(&Reply::NilArray.to_bytes(true)[..], b"_\r\n");
-        assert_eq!(&Reply::Error("ERR a\nb".into()).to_bytes(true)[..], b"-ERR a b\r\n");
+        assert_eq!(
+            &Reply::Error("ERR a\nb".into()).to_bytes(true)[..],
+            b"-ERR a b\r\n"
+        );
         assert_eq!(&Reply::Bool(true).to_bytes(false)[..], b":1\r\n");
     }
 }

@@ -75,7 +75,11 @@ impl Decoder {
 
     /// Decodes one request from the front of `buf`. `Ok(None)` means more bytes
     /// are needed. Empty requests (`*0`, `*-1`, a blank inline line) are skipped.
-    pub fn decode(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Args>, ProtocolError> {
+    pub fn decode(
+        &mut self,
+        buf: &mut BytesMut,
+        limits: &Limits,
+    ) -> Result<Option<Args>, ProtocolError> {
         loop {
             if self.remaining == 0 {
                 if buf.is_empty() {
@@ -110,7 +114,10 @@ impl Decoder {
                             return Ok(None);
                         };
                         if buf[0] != b'$' {
-                            return Err(ProtocolError(format!("expected '$', got '{}'", buf[0] as char)));
+                            return Err(ProtocolError(format!(
+                                "expected '$', got '{}'",
+                                buf[0] as char
+                            )));
                         }
                         let ll = parse_i64(&buf[1..nl]);
                         let len = match ll {
@@ -142,7 +149,11 @@ impl Decoder {
     }
 
     /// Reads a `*<count>\r\n` header. Returns the count, or None when incomplete.
-    fn start_multibulk(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<usize>, ProtocolError> {
+    fn start_multibulk(
+        &mut self,
+        buf: &mut BytesMut,
+        limits: &Limits,
+    ) -> Result<Option<usize>, ProtocolError> {
         let Some(nl) = find_crlf(buf) else {
             if buf.len() > INLINE_MAX {
                 return Err(perr("too big mbulk count string"));
@@ -189,7 +200,11 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if s == b"0" {
         return Some(0);
     }
-    let (neg, digits) = if s[0] == b'-' { (true, &s[1..]) } else { (false, s) };
+    let (neg, digits) = if s[0] == b'-' {
+        (true, &s[1..])
+    } else {
+        (false, s)
+    };
     if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) {
         return None;
     }
@@ -222,7 +237,11 @@ fn decode_inline(buf: &mut BytesMut) -> Result<Option<Args>, ProtocolError> {
         }
         return Ok(None);
     };
-    let end = if nl > 0 && buf[nl - 1] == b'\r' { nl - 1 } else { nl };
+    let end = if nl > 0 && buf[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    };
     let line = buf.split_to(nl + 1);
     let args = split_args(&line[..end]).ok_or_else(|| perr("unbalanced quotes in request"))?;
     Ok(Some(args))
@@ -251,7 +270,12 @@ pub fn split_args(line: &[u8]) -> Option<Args> {
                 if i >= n {
                     return None;
                 }
-                if line[i] == b'\\' && i + 3 < n && line[i + 1] == b'x' && is_hex(line[i + 2]) && is_hex(line[i + 3]) {
+                if line[i] == b'\\'
+                    && i + 3 < n
+                    && line[i + 1] == b'x'
+                    && is_hex(line[i + 2])
+                    && is_hex(line[i + 3])
+                {
                     cur.push(hex(line[i + 2]) * 16 + hex(line[i + 3]));
                     i += 3;
                 } else if line[i] == b'\\' && i + 1 < n {
@@ -336,7 +360,8 @@ mod tests {
 
     #[test]
     fn multibulk_and_inline() {
-        let r = decode_all(b"*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\nPING\r\n  ECHO \"a\\x41\"\r\n").unwrap();
+        let r =
+            decode_all(b"*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\nPING\r\n  ECHO \"a\\x41\"\r\n").unwrap();
         assert_eq!(r.len(), 3);
         assert_eq!(r[0], vec![Bytes::from("XLEN"), Bytes::from("s")]);
         assert_eq!(r[1], vec![Bytes::from("PING")]);
@@ -361,12 +386,30 @@ mod tests {
 
     #[test]
     fn errors_match_redis() {
-        assert_eq!(decode_all(b"*x\r\n").unwrap_err().0, "invalid multibulk length");
-        assert_eq!(decode_all(b"*1\r\n+a\r\n").unwrap_err().0, "expected '$', got '+'");
-        assert_eq!(decode_all(b"*1\r\n$-1\r\n").unwrap_err().0, "invalid bulk length");
-        assert_eq!(decode_all(b"*1\r\n$999999999999\r\n").unwrap_err().0, "invalid bulk length");
-        assert_eq!(decode_all(b"SET \"a\r\n").unwrap_err().0, "unbalanced quotes in request");
-        assert_eq!(decode_all(b"*3000000000\r\n").unwrap_err().0, "invalid multibulk length");
+        assert_eq!(
+            decode_all(b"*x\r\n").unwrap_err().0,
+            "invalid multibulk length"
+        );
+        assert_eq!(
+            decode_all(b"*1\r\n+a\r\n").unwrap_err().0,
+            "expected '$', got '+'"
+        );
+        assert_eq!(
+            decode_all(b"*1\r\n$-1\r\n").unwrap_err().0,
+            "invalid bulk length"
+        );
+        assert_eq!(
+            decode_all(b"*1\r\n$999999999999\r\n").unwrap_err().0,
+            "invalid bulk length"
+        );
+        assert_eq!(
+            decode_all(b"SET \"a\r\n").unwrap_err().0,
+            "unbalanced quotes in request"
+        );
+        assert_eq!(
+            decode_all(b"*3000000000\r\n").unwrap_err().0,
+            "invalid multibulk length"
+        );
     }
 
     #[test]
