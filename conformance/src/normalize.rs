@@ -1,0 +1,255 @@
+//! Normalisations: the documented ways a case hides what legitimately differs
+//! between two servers (time-based IDs, timing integers, server identity)
+//! before replies are compared. Each one is applied identically to both
+//! sides; with none in effect, raw bytes are compared.
+
+use crate::case::{Case, Mods};
+use crate::resp::V;
+use bytes::Bytes;
+use std::collections::HashMap;
+
+/// Placeholders for time-based stream IDs, per server and per case run: the
+/// first distinct ID seen becomes `<id1>`, the next `<id2>`, ...
+#[derive(Default, Debug)]
+pub struct IdMap {
+    seen: HashMap<Bytes, usize>,
+}
+
+impl IdMap {
+    fn placeholder(&mut self, id: &Bytes) -> Bytes {
+        let n = self.seen.len() + 1;
+        let k = *self.seen.entry(id.clone()).or_insert(n);
+        Bytes::from(format!("<id{k}>"))
+    }
+}
+
+/// True for `<ms>-<seq>` where ms has at least 12 digits: an ID generated from
+/// the clock (`*`), as opposed to the small explicit IDs cases write.
+pub fn is_time_id(b: &[u8]) -> bool {
+    let Some(dash) = b.iter().position(|&c| c == b'-') else {
+        return false;
+    };
+    let (ms, seq) = (&b[..dash], &b[dash + 1..]);
+    ms.len() >= 12
+        && !seq.is_empty()
+        && ms.iter().all(u8::is_ascii_digit)
+        && seq.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a step's replies need the tree (not the raw bytes) compared.
+pub fn needed(case: &Case, mods: &Mods) -> bool {
+    case.normalize_ids || !case.masks.is_empty() || mods.any()
+}
+
+/// Applies the case's directives and the line's modifiers to a reply.
+pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
+    let mut v = v.clone();
+    if case.normalize_ids {
+        walk(&mut v, &mut |x| {
+            if let V::Bulk(b) | V::Simple(b) = x {
+                if is_time_id(b) {
+                    *b = ids.placeholder(b);
+                }
+            }
+        });
+    }
+    if !case.masks.is_empty() {
+        mask_fields(&mut v, &case.masks);
+    }
+    if mods.ints {
+        walk(&mut v, &mut |x| {
+            if let V::Int(_) = x {
+                *x = V::Masked(Bytes::from_static(b"int"));
+            }
+        });
+    }
+    if mods.sorted {
+        match &mut v {
+            V::Array(items) | V::Set(items) => {
+                items.sort_by_cached_key(crate::resp::to_wire);
+            }
+            V::Map(pairs) => pairs.sort_by_cached_key(|(k, _)| crate::resp::to_wire(k)),
+            _ => {}
+        }
+    }
+    if mods.type_only {
+        v = type_of(&v);
+    } else if mods.shape {
+        v = shape(&v);
+    }
+    v
+}
+
+/// Visits every value, parents before children.
+fn walk(v: &mut V, f: &mut impl FnMut(&mut V)) {
+    f(v);
+    match v {
+        V::Array(items) | V::Set(items) | V::Push(items) => {
+            for i in items {
+                walk(i, f);
+            }
+        }
+        V::Map(pairs) => {
+            for (k, x) in pairs {
+                walk(k, f);
+                walk(x, f);
+            }
+        }
+        V::Attr(pairs, inner) => {
+            for (k, x) in pairs {
+                walk(k, f);
+                walk(x, f);
+            }
+            walk(inner, f);
+        }
+        _ => {}
+    }
+}
+
+/// `@mask field`: an integer that follows `field` in a map, or in a flat
+/// key-value array (the RESP2 form of a map), is hidden.
+fn mask_fields(v: &mut V, fields: &[Bytes]) {
+    let is_field = |k: &V| match k {
+        V::Bulk(b) | V::Simple(b) => fields.iter().any(|f| f == b),
+        _ => false,
+    };
+    let masked = || V::Masked(Bytes::from_static(b"int"));
+    walk(v, &mut |x| match x {
+        V::Map(pairs) => {
+            for (k, val) in pairs.iter_mut() {
+                if is_field(k) && matches!(val, V::Int(_)) {
+                    *val = masked();
+                }
+            }
+        }
+        V::Array(items) if items.len() % 2 == 0 => {
+            for pair in items.chunks_mut(2) {
+                if is_field(&pair[0]) && matches!(pair[1], V::Int(_)) {
+                    pair[1] = masked();
+                }
+            }
+        }
+        _ => {}
+    });
+}
+
+fn type_name(v: &V) -> &'static str {
+    match v {
+        V::Simple(_) => "simple",
+        V::Error(_) => "error",
+        V::Int(_) => "int",
+        V::Bulk(_) => "bulk",
+        V::NullBulk => "nil",
+        V::NullArray => "nilarray",
+        V::Null => "null",
+        V::Array(_) => "array",
+        V::Map(_) => "map",
+        V::Set(_) => "set",
+        V::Push(_) => "push",
+        V::Double(_) => "double",
+        V::Bool(_) => "bool",
+        V::Verbatim(..) => "verbatim",
+        V::BigNumber(_) => "bignumber",
+        V::BlobError(_) => "bloberror",
+        V::Attr(..) => "attribute",
+        V::Masked(_) => "masked",
+    }
+}
+
+/// `?type`: only the top-level type remains (errors stay whole).
+fn type_of(v: &V) -> V {
+    match v {
+        V::Error(_) | V::BlobError(_) => v.clone(),
+        _ => V::Masked(Bytes::from_static(type_name(v).as_bytes())),
+    }
+}
+
+/// `?shape`: types and aggregate lengths remain, scalar values go (errors and
+/// nulls stay whole).
+fn shape(v: &V) -> V {
+    match v {
+        V::Error(_) | V::BlobError(_) | V::NullBulk | V::NullArray | V::Null | V::Masked(_) => {
+            v.clone()
+        }
+        V::Array(items) => V::Array(items.iter().map(shape).collect()),
+        V::Set(items) => V::Set(items.iter().map(shape).collect()),
+        V::Push(items) => V::Push(items.iter().map(shape).collect()),
+        V::Map(pairs) => V::Map(pairs.iter().map(|(k, x)| (shape(k), shape(x))).collect()),
+        V::Attr(pairs, inner) => V::Attr(
+            pairs.iter().map(|(k, x)| (shape(k), shape(x))).collect(),
+            Box::new(shape(inner)),
+        ),
+        _ => V::Masked(Bytes::from_static(type_name(v).as_bytes())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b(s: &str) -> V {
+        V::Bulk(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    #[test]
+    fn ids_are_numbered_by_first_appearance() {
+        let case = Case {
+            normalize_ids: true,
+            ..Case::default()
+        };
+        let mut ids = IdMap::default();
+        let v = V::Array(vec![
+            b("1700000000001-0"),
+            b("1700000000000-5"),
+            b("1700000000001-0"),
+            b("1-1"),
+        ]);
+        let out = apply(&v, &case, &Mods::default(), &mut ids);
+        assert_eq!(
+            out,
+            V::Array(vec![b("<id1>"), b("<id2>"), b("<id1>"), b("1-1")])
+        );
+    }
+
+    #[test]
+    fn masks_map_values_in_both_protocols() {
+        let case = Case {
+            masks: vec![Bytes::from_static(b"idle")],
+            ..Case::default()
+        };
+        let m = Mods::default();
+        let mut ids = IdMap::default();
+        let flat = V::Array(vec![b("name"), b("a"), b("idle"), V::Int(12)]);
+        let out = apply(&flat, &case, &m, &mut ids);
+        assert_eq!(
+            out,
+            V::Array(vec![
+                b("name"),
+                b("a"),
+                b("idle"),
+                V::Masked(Bytes::from_static(b"int"))
+            ])
+        );
+        let map = V::Map(vec![(b("idle"), V::Int(3)), (b("pending"), V::Int(3))]);
+        let V::Map(p) = apply(&map, &case, &m, &mut ids) else {
+            panic!()
+        };
+        assert!(matches!(p[0].1, V::Masked(_)));
+        assert_eq!(p[1].1, V::Int(3));
+    }
+
+    #[test]
+    fn shape_keeps_types_and_lengths() {
+        let case = Case::default();
+        let mods = Mods {
+            shape: true,
+            ..Mods::default()
+        };
+        let mut ids = IdMap::default();
+        let a = apply(&V::Array(vec![b("x"), V::Int(1)]), &case, &mods, &mut ids);
+        let c = apply(&V::Array(vec![b("yy"), V::Int(2)]), &case, &mods, &mut ids);
+        let d = apply(&V::Array(vec![b("yy")]), &case, &mods, &mut ids);
+        assert_eq!(a, c);
+        assert_ne!(a, d);
+    }
+}

@@ -1,0 +1,109 @@
+//! The two servers under comparison: a real `redis-server` child process and
+//! Sluice in-process.
+//!
+//! Redis is found on `PATH` and started with no config file, no persistence,
+//! on a free 127.0.0.1 port; it is killed (by its PID, through the `Child`)
+//! when dropped. A missing `redis-server` is an error that fails the suite:
+//! the suite never skips.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Finds `name` on `PATH`.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Finds `name` on `PATH` or panics with how to install it.
+pub fn require_binary(name: &str, package: &str) -> PathBuf {
+    find_on_path(name).unwrap_or_else(|| {
+        panic!(
+            "`{name}` not found on PATH. The conformance suite compares Sluice with real Redis \
+             and never skips: install it (`apt-get install -y {package}`) or run `bash .ci/run`."
+        )
+    })
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released; callers retry on a race).
+pub fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().expect("local addr").port()
+}
+
+/// A `redis-server` child process.
+pub struct RedisServer {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl RedisServer {
+    /// Starts `redis-server` from PATH; panics (clearly) when it is missing or
+    /// does not come up.
+    pub fn start() -> RedisServer {
+        let bin = require_binary("redis-server", "redis-server");
+        let mut last_err = String::new();
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(&bin)
+                .args(["--port", &port.to_string()])
+                .args(["--bind", "127.0.0.1"])
+                .args(["--save", ""])
+                .args(["--appendonly", "no"])
+                .args(["--daemonize", "no"])
+                .args(["--loglevel", "warning"])
+                .arg("--dir")
+                .arg(std::env::temp_dir())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+            let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                if TcpStream::connect(addr).is_ok() {
+                    return RedisServer { child, addr };
+                }
+                if let Ok(Some(status)) = child.try_wait() {
+                    last_err = format!("redis-server exited with {status} (port {port} taken?)");
+                    break;
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    last_err = "redis-server did not accept connections within 5 s".into();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        panic!("could not start redis-server: {last_err}");
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        // Kill exactly the process we started.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts Sluice in-process on a free port, on the current tokio runtime.
+pub async fn start_sluice() -> sluice_server::ServerHandle {
+    sluice_server::Server::builder()
+        .port(0)
+        .bind()
+        .await
+        .expect("bind Sluice on 127.0.0.1:0")
+        .spawn()
+}
