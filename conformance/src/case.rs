@@ -16,7 +16,7 @@ pub struct Mods {
     pub type_only: bool,
     /// `?ints`: every integer is masked (must still be an integer on both).
     pub ints: bool,
-    /// `?sorted`: the top-level aggregate's elements are compared as a sorted list.
+    /// `?sorted`: every aggregate's elements are compared as a sorted list.
     pub sorted: bool,
 }
 

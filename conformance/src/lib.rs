@@ -29,6 +29,10 @@ pub fn cases_dir() -> PathBuf {
 pub fn run_suite_blocking() -> runner::Report {
     let filter = std::env::var("SLUICE_CASES").ok().filter(|f| !f.is_empty());
     let redis = servers::RedisServer::start();
+    // Case authors' check: a second redis-server in Sluice's place shows whether
+    // a case is deterministic (anything failing then is the case's fault).
+    let self_check = std::env::var("CONFORMANCE_SELF_CHECK").is_ok_and(|v| v == "1");
+    let redis2 = self_check.then(servers::RedisServer::start);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -36,14 +40,25 @@ pub fn run_suite_blocking() -> runner::Report {
         .expect("tokio runtime");
     rt.block_on(async {
         let mut r = runner::Target::redis(redis.addr);
-        let mut s = runner::Target::sluice(servers::start_sluice().await);
+        let mut s = match &redis2 {
+            Some(r2) => {
+                println!("CONFORMANCE_SELF_CHECK=1: comparing Redis with a second Redis; @since cases skipped");
+                runner::Target::redis(r2.addr)
+            }
+            None => runner::Target::sluice(servers::start_sluice().await),
+        };
         println!(
             "conformance: redis-server (pid {}) at {}, sluice at {}",
             redis.pid(),
             r.addr,
             s.addr
         );
-        let report = runner::run_suite(&cases_dir(), filter.as_deref(), &mut r, &mut s).await;
+        // CONFORMANCE_DIR=conformance/pending runs the parked cases instead.
+        let dir = std::env::var_os("CONFORMANCE_DIR")
+            .map(PathBuf::from)
+            .map(|d| if d.is_absolute() { d } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(d) })
+            .unwrap_or_else(cases_dir);
+        let report = runner::run_suite(&dir, filter.as_deref(), &mut r, &mut s).await;
         if !report.failures.is_empty() {
             println!("\nfailing cases:");
             for f in &report.failures {

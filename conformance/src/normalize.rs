@@ -64,13 +64,7 @@ pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
         });
     }
     if mods.sorted {
-        match &mut v {
-            V::Array(items) | V::Set(items) => {
-                items.sort_by_cached_key(crate::resp::to_wire);
-            }
-            V::Map(pairs) => pairs.sort_by_cached_key(|(k, _)| crate::resp::to_wire(k)),
-            _ => {}
-        }
+        sort_all(&mut v);
     }
     if mods.type_only {
         v = type_of(&v);
@@ -78,6 +72,24 @@ pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
         v = shape(&v);
     }
     v
+}
+
+/// Sorts every aggregate, children first so that parents sort by sorted children.
+fn sort_all(v: &mut V) {
+    match v {
+        V::Array(items) | V::Set(items) | V::Push(items) => {
+            items.iter_mut().for_each(sort_all);
+            items.sort_by_cached_key(crate::resp::to_wire);
+        }
+        V::Map(pairs) => {
+            for (k, x) in pairs.iter_mut() {
+                sort_all(k);
+                sort_all(x);
+            }
+            pairs.sort_by_cached_key(|(k, _)| crate::resp::to_wire(k));
+        }
+        _ => {}
+    }
 }
 
 /// Visits every value, parents before children.

@@ -242,8 +242,10 @@ impl Target {
         }
     }
 
-    /// Records the current value of each parameter a `CONFIG SET` is about to change.
-    async fn save_config(&mut self, args: &[Bytes]) {
+    /// Records the current value of each parameter a `CONFIG SET` is about to
+    /// change; returns how many entries were recorded before this call.
+    async fn save_config(&mut self, args: &[Bytes]) -> usize {
+        let before = self.changed.len();
         for pair in args[2..].chunks(2) {
             let name = &pair[0];
             if eq_ic(name, "requirepass") {
@@ -265,6 +267,7 @@ impl Target {
                 }
             }
         }
+        before
     }
 
     /// Returns the server to a clean state for the next case.
@@ -364,10 +367,11 @@ pub async fn run_case(
         match &step.action {
             Action::Sleep(_) => unreachable!(),
             Action::Send { payload, wait } => {
+                let mut saved = None;
                 let bytes = match payload {
                     Payload::Command(args) => {
                         if args.len() >= 4 && eq_ic(&args[0], "config") && eq_ic(&args[1], "set") {
-                            target.save_config(args).await;
+                            saved = Some(target.save_config(args).await);
                         }
                         encode_command(args.iter().map(|a| &a[..]))
                     }
@@ -378,6 +382,10 @@ pub async fn run_case(
                 if *wait {
                     let outcome = c.read().await;
                     track_protocol(c, payload, &outcome);
+                    // CONFIG SET is all or nothing: a refused one changed nothing to restore.
+                    if let (Some(n), Outcome::Reply { v: V::Error(_), .. }) = (saved, &outcome) {
+                        target.changed.truncate(n);
+                    }
                     obs.push(Observation {
                         step: Some(i),
                         read_step: Some(i),
@@ -495,8 +503,13 @@ pub fn compare(
             ));
         }
     }
+    let verbose = std::env::var("CONFORMANCE_VERBOSE").is_ok_and(|v| v == "1");
     for (k, s) in sluice.iter().enumerate() {
         let label = step_label(case, s);
+        if verbose {
+            let first = redis.and_then(|r| r.get(k)).unwrap_or(s);
+            println!("  [RESP{proto}] {label}\n      => {}", first.outcome.show());
+        }
         let cs = s.outcome.canon(case, &s.mods, &mut ids_s);
         if let Some(r) = redis.and_then(|r| r.get(k)) {
             let cr = r.outcome.canon(case, &r.mods, &mut ids_r);
@@ -635,6 +648,9 @@ pub async fn run_suite(
             }
         };
         for case in &cases {
+            if case.since.is_some() && sluice.sluice.is_none() {
+                continue;
+            }
             for proto in case.protocols() {
                 let problems = run_one(case, proto, redis, sluice).await;
                 if problems.is_empty() {
