@@ -11,7 +11,9 @@
 //! returns a [`Reply`]; it never touches the socket.
 
 pub mod connection;
+pub mod keys;
 pub mod strings;
+pub mod transactions;
 
 use crate::client::Client;
 use crate::error::{CmdResult, Error};
@@ -150,7 +152,12 @@ pub struct Table {
 
 impl Table {
     pub fn new() -> Table {
-        let families: &[&'static [Command]] = &[connection::COMMANDS, strings::COMMANDS];
+        let families: &[&'static [Command]] = &[
+            connection::COMMANDS,
+            keys::COMMANDS,
+            strings::COMMANDS,
+            transactions::COMMANDS,
+        ];
         let mut t = Table {
             by_name: HashMap::new(),
             entries: Vec::new(),
@@ -298,6 +305,21 @@ pub fn parse_int(arg: &[u8]) -> CmdResult<i64> {
 /// Case-insensitive comparison of an argument with a keyword.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// A `HELP` subcommand's reply in Redis's format: a usage line, the given
+/// lines, then the standard `HELP` entry; every line a status string.
+pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
+    let mut out = Vec::with_capacity(lines.len() + 3);
+    out.push(Reply::Status(
+        format!("{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").into(),
+    ));
+    for l in lines {
+        out.push(Reply::Status(l.to_string().into()));
+    }
+    out.push(Reply::status("HELP"));
+    out.push(Reply::status("    Prints this help."));
+    Reply::Array(out)
 }
 
 /// Runs one already-resolved command, recording its statistics. The caller

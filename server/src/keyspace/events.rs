@@ -88,6 +88,33 @@ impl Events {
         }
     }
 
+    /// Fires only the blocked commands waiting on `key` (not WATCHes): an
+    /// expiry wakes readers but, as in Redis 7.0, does not abort EXEC.
+    pub fn signal_blocking(&self, db: usize, key: &[u8]) {
+        if self.active.load(Ordering::Relaxed) == 0 {
+            return;
+        }
+        let map = self.map.lock();
+        if let Some(list) = map.get(&(db, Bytes::copy_from_slice(key))) {
+            for w in list.iter().filter(|w| w.blocking) {
+                w.fire();
+            }
+        }
+    }
+
+    /// Keys in `db` (every database when None) that someone waits on or
+    /// watches, with their database (FLUSHDB/FLUSHALL touch the live ones).
+    pub fn registered_keys(&self, db: Option<usize>) -> Vec<(usize, Bytes)> {
+        if self.active.load(Ordering::Relaxed) == 0 {
+            return Vec::new();
+        }
+        let map = self.map.lock();
+        map.keys()
+            .filter(|(d, _)| db.is_none() || db == Some(*d))
+            .cloned()
+            .collect()
+    }
+
     /// Fires every waiter in `db`, or in every database when `db` is None.
     pub fn signal_all(&self, db: Option<usize>) {
         if self.active.load(Ordering::Relaxed) == 0 {

@@ -1,9 +1,12 @@
 //! The background expiry sweep: removes expired keys nobody reads.
 //!
 //! Every 100 ms (Redis's default `hz 10`) each database with volatile keys is
-//! sampled a shard at a time; expired keys found are removed and their
-//! watchers signalled. The sweep holds one shard lock at a time, never the
-//! whole database.
+//! walked a window at a time in scan order (the database's hash-ordered key
+//! index), continuing where the previous tick stopped, so every key is
+//! visited within `len / SAMPLE` ticks however large the map. Expired keys
+//! found are removed. Like Redis 7.0, removing an expired key does not touch
+//! WATCHed keys (EXEC is not aborted by an expiry); blocked clients on the
+//! key are woken so they can re-check.
 
 use crate::server::Shared;
 use std::sync::atomic::Ordering;
@@ -15,16 +18,17 @@ const SAMPLE: usize = 200;
 
 pub async fn run(shared: Arc<Shared>) {
     let mut tick = tokio::time::interval(Duration::from_millis(100));
-    let mut cursor = 0usize;
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut cursors = vec![0u64; shared.keyspace.db_count()];
     loop {
         tick.tick().await;
-        cursor = cursor.wrapping_add(1);
-        sweep_once(&shared, cursor);
+        sweep_once(&shared, &mut cursors);
     }
 }
 
-/// One pass: returns the number of keys removed.
-pub fn sweep_once(shared: &Shared, cursor: usize) -> usize {
+/// One pass over every database, advancing each database's cursor. Returns
+/// the number of keys removed.
+pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
     let now = shared.clock.now_ms();
     let mut removed = 0;
     let _gate = shared.keyspace.shared();
@@ -32,24 +36,13 @@ pub fn sweep_once(shared: &Shared, cursor: usize) -> usize {
         if db.volatile.load(Ordering::Relaxed) == 0 {
             continue;
         }
-        let mut expired = Vec::new();
-        for (n, item) in db.map.iter().enumerate() {
-            // Walk a different window of the map each tick so big maps are covered over time.
-            if n < (cursor * SAMPLE) % db.map.len().max(1) && db.map.len() > SAMPLE {
-                continue;
-            }
-            if item.value().is_expired(now) {
-                expired.push(item.key().clone());
-            }
-            if expired.len() >= SAMPLE || n > (cursor * SAMPLE) % db.map.len().max(1) + SAMPLE {
-                break;
-            }
-        }
-        for key in expired {
+        let (keys, next) = db.keys_from(cursors[index], SAMPLE);
+        cursors[index] = next;
+        for key in keys {
             if db.remove_if_expired(&key, now) {
                 removed += 1;
                 shared.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
-                shared.keyspace.signal(index, &key);
+                shared.keyspace.events.signal_blocking(index, &key);
             }
         }
     }

@@ -1,0 +1,206 @@
+//! Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+//!
+//! Queueing happens in the connection (`connection::dispatch`): between MULTI
+//! and EXEC every command except EXEC/DISCARD/MULTI/WATCH/QUIT/RESET is
+//! checked (name, arity, auth) and queued; a rejected one marks the
+//! transaction dirty. EXEC then holds the keyspace gate exclusively (the
+//! EXCLUSIVE flag) and runs the queue, so no other client's command runs in
+//! between; a command's runtime error is its reply in place and the rest go on.
+//!
+//! WATCH registers one [`Waiter`] per client on each watched key; any signal
+//! to the key sets its `fired` flag and EXEC replies with a null array.
+//! As in Redis 7.0, a key's expiry alone does not abort EXEC (the expiry sweep
+//! only wakes blocked commands), while FLUSHDB/FLUSHALL touch the watched keys
+//! that held a value.
+
+use super::{flags::*, Command, Ctx};
+use crate::client::Client;
+use crate::error::{CmdResult, Error};
+use crate::keyspace::events::Waiter;
+use crate::protocol::Reply;
+use crate::server::Shared;
+use bytes::Bytes;
+use std::sync::atomic::Ordering;
+
+pub static COMMANDS: &[Command] = &[
+    Command {
+        since: "1.2.0",
+        summary: "Starts a transaction.",
+        complexity: "O(1)",
+        ..Command::new(
+            "multi",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            (0, 0, 0),
+            "transactions",
+            multi,
+        )
+    },
+    Command {
+        since: "1.2.0",
+        summary: "Executes all commands in a transaction.",
+        complexity: "Depends on commands in the transaction",
+        ..Command::new(
+            "exec",
+            1,
+            NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG | EXCLUSIVE,
+            (0, 0, 0),
+            "transactions",
+            exec,
+        )
+    },
+    Command {
+        since: "2.0.0",
+        summary: "Discards a transaction.",
+        complexity: "O(N), when N is the number of queued commands",
+        ..Command::new(
+            "discard",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            (0, 0, 0),
+            "transactions",
+            discard,
+        )
+    },
+    Command {
+        since: "2.2.0",
+        summary: "Monitors changes to keys to determine the execution of a transaction.",
+        complexity: "O(1) for every key.",
+        ..Command::new(
+            "watch",
+            -2,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            (1, -1, 1),
+            "transactions",
+            watch,
+        )
+    },
+    Command {
+        since: "2.2.0",
+        summary: "Forgets about watched keys of a transaction.",
+        complexity: "O(1)",
+        ..Command::new(
+            "unwatch",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY,
+            (0, 0, 0),
+            "transactions",
+            unwatch,
+        )
+    },
+];
+
+/// `MULTI`
+fn multi(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    if ctx.client.multi.is_some() {
+        return Err(Error::NestedMulti);
+    }
+    ctx.client.multi = Some(Vec::new());
+    ctx.client.multi_dirty = false;
+    ctx.client.info.multi.store(true, Ordering::Relaxed);
+    Ok(Reply::OK)
+}
+
+/// Leaves the MULTI state, dropping the queue.
+pub fn end_multi(client: &mut Client) {
+    client.multi = None;
+    client.multi_dirty = false;
+    client.info.multi.store(false, Ordering::Relaxed);
+}
+
+/// Forgets every watched key (UNWATCH, EXEC, DISCARD, RESET, disconnect).
+pub fn unwatch_all(shared: &Shared, client: &mut Client) {
+    if let Some(w) = client.watch_waiter.take() {
+        for (db, key, _) in client.watched.drain(..) {
+            shared.keyspace.events.unregister(db, &key, &w);
+        }
+    }
+    client.watched.clear();
+}
+
+/// `EXEC`
+fn exec(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let Some(queue) = ctx.client.multi.take() else {
+        return Err(Error::ExecWithoutMulti);
+    };
+    let dirty = ctx.client.multi_dirty;
+    end_multi(ctx.client);
+    let touched = ctx
+        .client
+        .watch_waiter
+        .as_ref()
+        .is_some_and(|w| w.fired.load(Ordering::Acquire));
+    unwatch_all(ctx.shared, ctx.client);
+    if dirty {
+        return Err(Error::ExecAbort);
+    }
+    if touched {
+        return Ok(Reply::NilArray);
+    }
+    let shared = ctx.shared;
+    let mut replies = Vec::with_capacity(queue.len());
+    ctx.client.in_exec = true;
+    for args in &queue {
+        // Each command reads the clock itself, as Redis refreshes its
+        // command time snapshot per command.
+        ctx.now_ms = shared.clock.now_ms();
+        let reply = match shared.table.resolve(args) {
+            Ok(entry) => {
+                shared
+                    .stats
+                    .commands_processed
+                    .fetch_add(1, Ordering::Relaxed);
+                super::call(ctx, entry, args)
+            }
+            Err(e) => Reply::from(e),
+        };
+        ctx.block = None;
+        replies.push(reply);
+    }
+    ctx.client.in_exec = false;
+    Ok(Reply::Array(replies))
+}
+
+/// `DISCARD`
+fn discard(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    if ctx.client.multi.is_none() {
+        return Err(Error::DiscardWithoutMulti);
+    }
+    end_multi(ctx.client);
+    unwatch_all(ctx.shared, ctx.client);
+    Ok(Reply::OK)
+}
+
+/// `WATCH key...`
+fn watch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    if ctx.client.multi.is_some() {
+        return Err(Error::WatchInMulti);
+    }
+    let db = ctx.client.db;
+    let waiter = ctx
+        .client
+        .watch_waiter
+        .get_or_insert_with(|| Waiter::new(false))
+        .clone();
+    for key in &args[1..] {
+        if ctx
+            .client
+            .watched
+            .iter()
+            .any(|(d, k, _)| *d == db && k == key)
+        {
+            continue;
+        }
+        let key = Bytes::copy_from_slice(key);
+        ctx.shared.keyspace.events.register(db, &key, &waiter);
+        let live = ctx.db().exists(&key, ctx.now_ms);
+        ctx.client.watched.push((db, key, live));
+    }
+    Ok(Reply::OK)
+}
+
+/// `UNWATCH`
+fn unwatch(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    unwatch_all(ctx.shared, ctx.client);
+    Ok(Reply::OK)
+}
