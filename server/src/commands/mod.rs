@@ -12,6 +12,7 @@
 
 pub mod connection;
 pub mod keys;
+pub mod stream;
 pub mod strings;
 pub mod transactions;
 
@@ -157,6 +158,7 @@ impl Table {
             keys::COMMANDS,
             strings::COMMANDS,
             transactions::COMMANDS,
+            stream::COMMANDS,
         ];
         let mut t = Table {
             by_name: HashMap::new(),

@@ -40,6 +40,8 @@ pub use events::{Events, WaitHandle};
 #[derive(Debug)]
 pub enum Value {
     Str(Bytes),
+    /// Boxed: a stream's header is larger than the other variants.
+    Stream(Box<crate::stream::Stream>),
 }
 
 impl Value {
@@ -47,6 +49,7 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -64,6 +67,7 @@ impl Value {
                     "raw"
                 }
             }
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -79,6 +83,7 @@ impl Value {
                 "embstr" => alloc_size(ROBJ + 3 + s.len() + 1),
                 _ => ROBJ + sds_size(s.len()),
             },
+            Value::Stream(s) => ROBJ + s.memory_usage(),
         }
     }
 
@@ -87,6 +92,7 @@ impl Value {
         match self {
             // Bytes is immutable; sharing the buffer is a deep copy in effect.
             Value::Str(s) => Value::Str(s.clone()),
+            Value::Stream(s) => Value::Stream(s.clone()),
         }
     }
 }
