@@ -620,9 +620,8 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
             if t < 0 {
                 return Err(Error::TimeoutNegative);
             }
-            if t > 0 && t > i64::MAX - now_ms as i64 {
-                return Err(Error::TimeoutOutOfRange);
-            }
+            // Redis 7.0 has no overflow check here: a huge timeout waits forever.
+            let _ = now_ms;
             r.block = Some(t as u64);
         } else if is(o, "count") && more > 0 {
             i += 1;
@@ -757,12 +756,16 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     ctx.block = Some(BlockRequest {
         keys: keys.to_vec(),
-        timeout: (block > 0).then(|| Duration::from_millis(block)),
+        // Zero, or too far away for a deadline, waits forever.
+        timeout: (block > 0 && block < MAX_BLOCK_MS).then(|| Duration::from_millis(block)),
         retry_args,
         timeout_reply: Reply::NilArray,
     });
     Ok(Reply::NilArray)
 }
+
+/// Timeouts beyond this (about 30 years) wait forever.
+const MAX_BLOCK_MS: u64 = 1 << 40;
 
 // ---- XINFO ----
 
@@ -774,19 +777,24 @@ fn kv(k: &'static str, v: Reply) -> (Reply, Reply) {
 fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let mut full = false;
     let mut count: usize = 10;
+    // A malformed option list gets XINFO's subcommand error, not a syntax error.
+    let bad = || {
+        Error::err(format!(
+            "unknown subcommand or wrong number of arguments for '{}'. Try XINFO HELP.",
+            String::from_utf8_lossy(&args[1][..args[1].len().min(128)])
+        ))
+    };
     if args.len() > 3 {
         if !is(&args[3], "full") {
-            return Err(Error::Syntax);
+            return Err(bad());
         }
         full = true;
-        if args.len() == 6 {
-            if !is(&args[4], "count") {
-                return Err(Error::Syntax);
+        if args.len() > 4 {
+            if args.len() != 6 || !is(&args[4], "count") {
+                return Err(bad());
             }
             let n = parse_int(&args[5])?;
             count = if n < 0 { 10 } else { n as usize };
-        } else if args.len() > 4 {
-            return Err(Error::Syntax);
         }
     }
     let resp3 = ctx.resp3();
