@@ -51,3 +51,220 @@ fn append_get_range_delete() {
     assert_eq!(s.max_deleted_entry_id(), id(5, 0));
     s.check_invariants();
 }
+
+mod model {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    type Fields = Vec<(Vec<u8>, Vec<u8>)>;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// `kind`: 0 `*`, 1 `ms-*`, 2 explicit; `dms`/`seq` shape the ID.
+        Add {
+            kind: u8,
+            dms: u64,
+            seq: u64,
+            clock_step: u64,
+            fields: Fields,
+        },
+        Del(u16),
+        DelMissing(u64),
+        Trim {
+            maxlen: Option<u64>,
+            minid_pick: u16,
+            approx: bool,
+            limit: u64,
+        },
+        SetId {
+            up: u64,
+            entries_added: Option<u64>,
+        },
+        Range {
+            a: u16,
+            b: u16,
+            rev: bool,
+            count: usize,
+        },
+    }
+
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..12),
+            any::<i64>().prop_map(|n| n.to_string().into_bytes()),
+            (0u8..200).prop_map(|n| n.to_string().into_bytes()),
+            Just(b"-0".to_vec()),
+            Just(b"007".to_vec()),
+            Just(b"9223372036854775808".to_vec()),
+            prop::collection::vec(Just(b'x'), 60..140),
+        ]
+    }
+
+    fn fields() -> impl Strategy<Value = Fields> {
+        prop::collection::vec(
+            (
+                prop_oneof![
+                    Just(b"a".to_vec()),
+                    Just(b"b".to_vec()),
+                    Just(b"12".to_vec())
+                ],
+                value(),
+            ),
+            1..4,
+        )
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            6 => (0u8..3, 0u64..3, 0u64..4, 0u64..3, fields()).prop_map(|(kind, dms, seq, clock_step, fields)| Op::Add { kind, dms, seq, clock_step, fields }),
+            2 => any::<u16>().prop_map(Op::Del),
+            1 => (0u64..50).prop_map(Op::DelMissing),
+            2 => (prop::option::of(0u64..20), any::<u16>(), any::<bool>(), prop_oneof![Just(0u64), 1u64..10]).prop_map(|(maxlen, minid_pick, approx, limit)| Op::Trim { maxlen, minid_pick, approx, limit }),
+            1 => (0u64..3, prop::option::of(0u64..200)).prop_map(|(up, entries_added)| Op::SetId { up, entries_added }),
+            2 => (any::<u16>(), any::<u16>(), any::<bool>(), 0usize..5).prop_map(|(a, b, rev, count)| Op::Range { a, b, rev, count }),
+        ]
+    }
+
+    #[derive(Default)]
+    struct Model {
+        entries: BTreeMap<StreamId, Fields>,
+        last: StreamId,
+        added: u64,
+        max_deleted: StreamId,
+    }
+
+    fn pick(m: &Model, n: u16) -> Option<StreamId> {
+        if m.entries.is_empty() {
+            return None;
+        }
+        m.entries.keys().nth(n as usize % m.entries.len()).copied()
+    }
+
+    fn pairs(e: EntryRef<'_>) -> (StreamId, Fields) {
+        (e.id, e.to_pairs())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn log_matches_model(ops in prop::collection::vec(op(), 1..120), max_entries in 0i64..6, max_bytes in prop_oneof![Just(0i64), 20i64..400]) {
+            let limits = NodeLimits { max_entries, max_bytes };
+            let mut s = Stream::new();
+            let mut m = Model::default();
+            let mut clock = 1000u64;
+            for op in ops {
+                match op {
+                    Op::Add { kind, dms, seq, clock_step, fields } => {
+                        clock += clock_step;
+                        let spec = match kind {
+                            0 => AddId::Auto,
+                            1 => AddId::AutoSeq(m.last.ms.saturating_add(dms).saturating_sub(1)),
+                            _ => AddId::Explicit(StreamId::new(m.last.ms.saturating_add(dms).saturating_sub(1), seq)),
+                        };
+                        let flat: Vec<Vec<u8>> = fields.iter().flat_map(|(f, v)| [f.clone(), v.clone()]).collect();
+                        let got = s.add(spec, clock, &flat, limits);
+                        // The model's expectation.
+                        let want = match spec {
+                            AddId::Auto => Ok(if clock > m.last.ms { StreamId::new(clock, 0) } else { m.last.next().unwrap() }),
+                            AddId::AutoSeq(ms) => {
+                                let id = if ms == m.last.ms { StreamId::new(ms, m.last.seq + 1) } else { StreamId::new(ms, 0) };
+                                if id > m.last { Ok(id) } else { Err(AddError::TooSmall) }
+                            }
+                            AddId::Explicit(id) => if id > m.last { Ok(id) } else { Err(AddError::TooSmall) },
+                        };
+                        prop_assert_eq!(got, want);
+                        if let Ok(id) = want {
+                            m.entries.insert(id, fields);
+                            m.last = id;
+                            m.added += 1;
+                        }
+                    }
+                    Op::Del(n) => {
+                        if let Some(id) = pick(&m, n) {
+                            prop_assert!(s.delete(id));
+                            m.entries.remove(&id);
+                            m.max_deleted = m.max_deleted.max(id);
+                            prop_assert!(!s.delete(id));
+                        }
+                    }
+                    Op::DelMissing(ms) => {
+                        let id = StreamId::new(ms, 77);
+                        let had = m.entries.remove(&id).is_some();
+                        if had { m.max_deleted = m.max_deleted.max(id); }
+                        prop_assert_eq!(s.delete(id), had);
+                    }
+                    Op::Trim { maxlen, minid_pick, approx, limit } => {
+                        let limit = if approx { limit } else { 0 };
+                        let strategy = match maxlen {
+                            Some(n) => Trim::MaxLen(n),
+                            None => Trim::MinId(pick(&m, minid_pick).unwrap_or(StreamId::new(5000, 0))),
+                        };
+                        let exact: Vec<StreamId> = match strategy {
+                            Trim::MaxLen(n) => m.entries.keys().take(m.entries.len().saturating_sub(n as usize)).copied().collect(),
+                            Trim::MinId(min) => m.entries.range(..min).map(|(k, _)| *k).collect(),
+                        };
+                        let removed = s.trim(strategy, approx, limit) as usize;
+                        if approx {
+                            prop_assert!(removed <= exact.len());
+                            if limit > 0 { prop_assert!(removed as u64 <= limit); }
+                        } else {
+                            prop_assert_eq!(removed, exact.len());
+                        }
+                        for id in &exact[..removed] {
+                            m.entries.remove(id);
+                        }
+                    }
+                    Op::SetId { up, entries_added } => {
+                        let top = m.entries.keys().next_back().copied();
+                        let id = StreamId::new(m.last.ms + up, 0);
+                        let ok = top.map_or(true, |t| id >= t)
+                            && entries_added.map_or(true, |n| n >= m.entries.len() as u64 || m.entries.is_empty());
+                        if ok {
+                            s.set_last_id(id);
+                            m.last = id;
+                            if let Some(n) = entries_added {
+                                s.set_entries_added(n.max(m.entries.len() as u64));
+                                m.added = n.max(m.entries.len() as u64);
+                            }
+                        }
+                    }
+                    Op::Range { a, b, rev, count } => {
+                        let lo = pick(&m, a).unwrap_or(StreamId::MIN);
+                        let hi = pick(&m, b).unwrap_or(StreamId::MAX);
+                        let want: Vec<(StreamId, Fields)> = if rev {
+                            m.entries.range(lo..=hi.max(lo)).rev().filter(|_| lo <= hi).map(|(k, v)| (*k, v.clone())).collect()
+                        } else {
+                            m.entries.range(lo..=hi.max(lo)).filter(|_| lo <= hi).map(|(k, v)| (*k, v.clone())).collect()
+                        };
+                        let want: Vec<_> = if count > 0 { want.into_iter().take(count).collect() } else { want };
+                        let got: Vec<(StreamId, Fields)> = if rev {
+                            let it = s.rev_range(lo, hi).map(pairs);
+                            if count > 0 { it.take(count).collect() } else { it.collect() }
+                        } else {
+                            let it = s.range(lo, hi).map(pairs);
+                            if count > 0 { it.take(count).collect() } else { it.collect() }
+                        };
+                        prop_assert_eq!(got, want);
+                        if let Some(id) = pick(&m, a) {
+                            prop_assert_eq!(s.get(id).map(pairs), Some((id, m.entries[&id].clone())));
+                        }
+                    }
+                }
+                s.check_invariants();
+                prop_assert_eq!(s.len(), m.entries.len() as u64);
+                prop_assert_eq!(s.last_id(), m.last);
+                prop_assert_eq!(s.entries_added(), m.added);
+                prop_assert_eq!(s.max_deleted_entry_id(), m.max_deleted);
+                prop_assert_eq!(s.first_id(), m.entries.keys().next().copied().unwrap_or_default());
+                prop_assert_eq!(s.first_entry().map(|e| e.id), m.entries.keys().next().copied());
+                prop_assert_eq!(s.last_entry().map(|e| e.id), m.entries.keys().next_back().copied());
+                if max_entries > 0 {
+                    for (_, live, deleted) in s.nodes_summary() {
+                        prop_assert!((live + deleted) as i64 <= max_entries);
+                    }
+                }
+            }
+        }
+    }
+}

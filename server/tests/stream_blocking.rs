@@ -1,0 +1,212 @@
+//! XREAD BLOCK over real connections: wake-ups by writers on other
+//! connections, timeouts, and keys that vanish or change type while a reader
+//! waits. Time bounds are generous upper limits only.
+
+use sluice_server::Server;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+/// Upper bound for anything that should happen promptly.
+const LONG: Duration = Duration::from_secs(10);
+
+struct Conn {
+    sock: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    async fn open(addr: std::net::SocketAddr) -> Conn {
+        Conn {
+            sock: TcpStream::connect(addr).await.expect("connect"),
+            buf: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, args: &[&str]) {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
+        }
+        self.sock.write_all(&out).await.expect("write");
+    }
+
+    /// Reads one whole reply and returns its raw bytes.
+    async fn read(&mut self) -> String {
+        loop {
+            if let Some(n) = frame_len(&self.buf) {
+                let f: Vec<u8> = self.buf.drain(..n).collect();
+                return String::from_utf8_lossy(&f).into_owned();
+            }
+            let mut tmp = [0u8; 4096];
+            let n = self.sock.read(&mut tmp).await.expect("read");
+            assert!(n > 0, "connection closed");
+            self.buf.extend_from_slice(&tmp[..n]);
+        }
+    }
+
+    async fn cmd(&mut self, args: &[&str]) -> String {
+        self.send(args).await;
+        timeout(LONG, self.read()).await.expect("reply in time")
+    }
+}
+
+/// Length of the first complete RESP2 frame in `b`, if there is one.
+fn frame_len(b: &[u8]) -> Option<usize> {
+    fn line(b: &[u8], at: usize) -> Option<(usize, &[u8])> {
+        let rel = b[at..].windows(2).position(|w| w == b"\r\n")?;
+        Some((at + rel + 2, &b[at + 1..at + rel]))
+    }
+    fn go(b: &[u8], at: usize) -> Option<usize> {
+        if at >= b.len() {
+            return None;
+        }
+        let (next, body) = line(b, at)?;
+        match b[at] {
+            b'+' | b'-' | b':' => Some(next),
+            b'$' => {
+                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
+                if n < 0 {
+                    return Some(next);
+                }
+                let end = next + n as usize + 2;
+                (end <= b.len()).then_some(end)
+            }
+            b'*' => {
+                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
+                let mut p = next;
+                for _ in 0..n.max(0) {
+                    p = go(b, p)?;
+                }
+                Some(p)
+            }
+            _ => panic!("unexpected reply byte {}", b[at]),
+        }
+    }
+    go(b, 0)
+}
+
+async fn start() -> sluice_server::ServerHandle {
+    Server::builder()
+        .port(0)
+        .bind()
+        .await
+        .expect("bind")
+        .spawn()
+}
+
+/// Gives a reader that was just sent XREAD BLOCK time to reach its wait. The
+/// tests stay correct if it is too short: the command re-checks the stream
+/// after registering, so an early write is seen either way.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[tokio::test]
+async fn woken_by_xadd_from_another_connection() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    let mut writer = Conn::open(h.local_addr()).await;
+    writer.cmd(&["XADD", "s", "1-1", "a", "1"]).await;
+    reader
+        .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+        .await;
+    settle().await;
+    assert_eq!(
+        writer.cmd(&["XADD", "s", "2-1", "b", "2"]).await,
+        "$3\r\n2-1\r\n"
+    );
+    let got = timeout(LONG, reader.read()).await.expect("woken");
+    assert_eq!(
+        got,
+        "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn timeout_returns_null_array() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    let got = reader
+        .cmd(&["XREAD", "BLOCK", "30", "STREAMS", "s", "$"])
+        .await;
+    assert_eq!(got, "*-1\r\n");
+    // The connection still works afterwards.
+    assert_eq!(reader.cmd(&["XLEN", "s"]).await, ":0\r\n");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn deleted_key_keeps_waiting_for_a_new_stream() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    let mut writer = Conn::open(h.local_addr()).await;
+    writer.cmd(&["XADD", "s", "5-1", "a", "1"]).await;
+    reader
+        .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+        .await;
+    settle().await;
+    assert_eq!(writer.cmd(&["DEL", "s"]).await, ":1\r\n");
+    // An entry at or below the `$` the reader resolved (5-1) is not news.
+    writer.cmd(&["XADD", "s", "3-1", "old", "x"]).await;
+    settle().await;
+    writer.cmd(&["XADD", "s", "6-1", "new", "y"]).await;
+    let got = timeout(LONG, reader.read()).await.expect("woken");
+    assert!(got.contains("6-1") && !got.contains("3-1"), "{got}");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn type_change_keeps_waiting_until_timeout() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    let mut writer = Conn::open(h.local_addr()).await;
+    writer.cmd(&["XADD", "s", "1-1", "a", "1"]).await;
+    reader
+        .send(&["XREAD", "BLOCK", "200", "STREAMS", "s", "$"])
+        .await;
+    settle().await;
+    writer.cmd(&["DEL", "s"]).await;
+    assert_eq!(writer.cmd(&["SET", "s", "x"]).await, "+OK\r\n");
+    let got = timeout(LONG, reader.read()).await.expect("timed out");
+    assert_eq!(got, "*-1\r\n");
+    // Outside a wait, the wrong type is an error.
+    let got = reader.cmd(&["XREAD", "STREAMS", "s", "0"]).await;
+    assert!(got.starts_with("-WRONGTYPE"), "{got}");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn many_readers_one_writer() {
+    let h = start().await;
+    let mut readers = Vec::new();
+    for _ in 0..8 {
+        let mut r = Conn::open(h.local_addr()).await;
+        r.send(&["XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", "0"])
+            .await;
+        readers.push(r);
+    }
+    settle().await;
+    let mut writer = Conn::open(h.local_addr()).await;
+    writer.cmd(&["XADD", "s", "1-1", "a", "1"]).await;
+    for r in &mut readers {
+        let got = timeout(LONG, r.read()).await.expect("woken");
+        assert!(got.contains("1-1"), "{got}");
+    }
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn blocked_reader_does_not_stop_shutdown() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    reader
+        .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+        .await;
+    settle().await;
+    timeout(LONG, h.shutdown())
+        .await
+        .expect("shutdown completes");
+}
