@@ -568,7 +568,8 @@ async fn claim_loop(s: Arc<Shared>) {
                         "pending entries were deleted from the stream"
                     );
                 }
-                dispatch_with_counts(&s, entries, &mut held).await;
+                let taken = dispatch_with_counts(&s, entries, &mut held).await;
+                Metrics::add(&s.metrics.claimed, taken as u64);
                 if next == StreamId::MIN {
                     break;
                 }
@@ -587,13 +588,14 @@ async fn claim_loop(s: Arc<Shared>) {
 
 /// Look up each entry's delivery count (XPENDING per ID, pipelined) and
 /// dispatch; entries no longer pending (acked meanwhile) are dropped.
+/// Returns how many were dispatched.
 async fn dispatch_with_counts(
     s: &Arc<Shared>,
     entries: Vec<ReadEntry>,
     held: &mut Vec<OwnedSemaphorePermit>,
-) {
+) -> usize {
     if entries.is_empty() {
-        return;
+        return 0;
     }
     let o = &s.opts;
     let mut pipe = redis::pipe();
@@ -619,28 +621,36 @@ async fn dispatch_with_counts(
             // Without counts we cannot enforce max_deliveries: leave the
             // entries pending; the claim loop offers them again.
             tracing::warn!(error = %e, "could not read delivery counts");
-            return;
+            return 0;
         }
     };
+    let mut dispatched = 0;
     for (entry, count) in entries.into_iter().zip(counts) {
         let Some(count) = count else { continue };
         let Some(permit) = held.pop() else { break };
-        dispatch(s, entry, count, permit);
+        dispatched += dispatch(s, entry, count, permit) as usize;
     }
+    dispatched
 }
 
-fn dispatch(s: &Arc<Shared>, entry: ReadEntry, deliveries: u64, permit: OwnedSemaphorePermit) {
+fn dispatch(
+    s: &Arc<Shared>,
+    entry: ReadEntry,
+    deliveries: u64,
+    permit: OwnedSemaphorePermit,
+) -> bool {
     let mut inflight = match s.inflight.lock() {
         Ok(m) => m,
         Err(p) => p.into_inner(),
     };
     if inflight.contains_key(&entry.id) {
-        return; // already being handled here (claimed back from ourselves)
+        return false; // already being handled here (claimed back from ourselves)
     }
     let id = entry.id;
     let span = tracing::info_span!("sluice.message", id = %id, deliveries);
     let task = tokio::spawn(handle(s.clone(), entry, deliveries, permit).instrument(span));
     inflight.insert(id, task.abort_handle());
+    true
 }
 
 async fn handle(s: Arc<Shared>, entry: ReadEntry, deliveries: u64, permit: OwnedSemaphorePermit) {

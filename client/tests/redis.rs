@@ -1,0 +1,83 @@
+//! Every pattern against a real single Redis server (Debian's 7.0), started
+//! on a free port by the test. Its 7.0 fallback paths are what runs here.
+
+mod common;
+
+use common::{patterns, RedisProc};
+use sluice_client::Client;
+
+async fn redis() -> (RedisProc, Client) {
+    let server = RedisProc::start();
+    let client = Client::connect(&server.url()).await.expect("connect");
+    (server, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_recovery() {
+    let (_s, c) = redis().await;
+    patterns::crash_recovery(&c, "{crash}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_to_dlq() {
+    let (_s, c) = redis().await;
+    patterns::poison_to_dlq(&c, "{poison}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_then_success() {
+    let (_s, c) = redis().await;
+    patterns::transient_then_success(&c, "{transient}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trim_two_groups() {
+    let (_s, c) = redis().await;
+    patterns::trim_two_groups(&c, "{trim}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_10k() {
+    let (_s, c) = redis().await;
+    patterns::soak(&c, "{soak}", 10_000, 42).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotent_producer() {
+    let (_s, c) = redis().await;
+    patterns::idempotent_producer(&c, "{idem}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn producer_retention_keeps_unread() {
+    let (_s, c) = redis().await;
+    patterns::producer_retention_keeps_unread(&c, "{ret}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detects_redis_7_capabilities() {
+    let (_s, c) = redis().await;
+    let caps = c.capabilities();
+    assert!(
+        caps.version.as_deref().is_some_and(|v| v.starts_with('7')),
+        "{caps:?}"
+    );
+    // Debian's 7.0 has none of the newer stream commands: the fallbacks run.
+    assert!(
+        !caps.xackdel && !caps.xnack && !caps.xreadgroup_claim && !caps.acked_trim && !caps.idmp
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_keep_code_and_detail() {
+    let (_s, c) = redis().await;
+    c.command(redis::cmd("SET").arg("k").arg("v"))
+        .await
+        .unwrap();
+    let err = c.command(redis::cmd("XLEN").arg("k")).await.unwrap_err();
+    assert_eq!(err.code(), Some("WRONGTYPE"));
+    assert_eq!(
+        err.detail(),
+        Some("Operation against a key holding the wrong kind of value")
+    );
+}
