@@ -10,10 +10,11 @@ use sluice_client::Client;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_patterns() {
+    common::init_tracing();
     let cluster = ClusterProc::start();
     let urls = cluster.urls();
     let nodes: Vec<&str> = urls.iter().map(String::as_str).collect();
-    let c = Client::connect_cluster(&nodes)
+    let c = Client::connect_cluster_with(&nodes, common::test_client_options())
         .await
         .expect("connect cluster");
     assert!(c.is_cluster());

@@ -7,8 +7,11 @@ use common::{patterns, RedisProc};
 use sluice_client::Client;
 
 async fn redis() -> (RedisProc, Client) {
+    common::init_tracing();
     let server = RedisProc::start();
-    let client = Client::connect(&server.url()).await.expect("connect");
+    let client = Client::connect_with(&server.url(), common::test_client_options())
+        .await
+        .expect("connect");
     (server, client)
 }
 

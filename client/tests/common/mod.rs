@@ -48,38 +48,49 @@ pub struct RedisProc {
 impl RedisProc {
     /// Start a plain server. A missing redis-server is a test failure.
     pub fn start() -> RedisProc {
-        RedisProc::spawn(free_port(false), &[])
+        RedisProc::spawn(false, &[])
     }
 
-    fn spawn(port: u16, extra: &[&str]) -> RedisProc {
-        let dir = scratch_dir(&port.to_string());
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .args(["--dir", dir.to_str().unwrap()])
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
-        let p = RedisProc { child, port, dir };
-        p.wait_ready();
-        p
+    /// Spawn on a free port; if another process took the port first (our
+    /// child exits, or someone else answers), try another one.
+    fn spawn(cluster_bus: bool, extra: &[&str]) -> RedisProc {
+        for _ in 0..20 {
+            let port = free_port(cluster_bus);
+            let dir = scratch_dir(&port.to_string());
+            let child = Command::new("redis-server")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .args(["--dir", dir.to_str().unwrap()])
+                .args(extra)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("redis-server must be installed (apt-get install redis-server)");
+            let mut p = RedisProc { child, port, dir };
+            if p.wait_ready() {
+                return p;
+            }
+        }
+        panic!("could not start redis-server on a free port");
     }
 
-    fn wait_ready(&self) {
+    /// Ready when the server on our port reports our child's PID.
+    fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false; // exited: port taken
+            }
+            if let Some(pid) = server_pid(self.port) {
+                return pid == self.child.id();
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -99,6 +110,30 @@ impl Drop for RedisProc {
     }
 }
 
+/// `process_id` from `INFO server` of whatever answers on `port`.
+fn server_pid(port: u16) -> Option<u32> {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    conn.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    conn.write_all(b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n")
+        .ok()?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = conn.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some(rest) = text.split("process_id:").nth(1) {
+            if let Some(line) = rest.split("\r\n").next().filter(|_| rest.contains("\r\n")) {
+                return line.trim().parse().ok();
+            }
+        }
+    }
+}
+
 /// Three cluster masters joined with `redis-cli --cluster create`.
 pub struct ClusterProc {
     pub nodes: Vec<RedisProc>,
@@ -108,9 +143,8 @@ impl ClusterProc {
     pub fn start() -> ClusterProc {
         let nodes: Vec<RedisProc> = (0..3)
             .map(|_| {
-                let port = free_port(true);
                 RedisProc::spawn(
-                    port,
+                    true,
                     &[
                         "--cluster-enabled",
                         "yes",
@@ -159,6 +193,21 @@ impl ClusterProc {
     pub fn urls(&self) -> Vec<String> {
         self.nodes.iter().map(RedisProc::url).collect()
     }
+}
+
+/// Log to the test output when RUST_LOG is set (e.g. `RUST_LOG=sluice_client=debug`).
+pub fn init_tracing() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+/// Generous reply timeouts: the test machine is shared and can stall for seconds.
+pub fn test_client_options() -> sluice_client::ClientOptions {
+    sluice_client::ClientOptions::default().response_timeout(Duration::from_secs(30))
 }
 
 /// Poll `cond` until it holds or `limit` passes (then panic with `what`).
