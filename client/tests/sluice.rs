@@ -1,0 +1,50 @@
+//! The patterns against Sluice itself, started in-process on a free port.
+
+mod common;
+
+use common::patterns;
+use sluice_client::{range, Client, Producer, ProducerOptions};
+
+async fn sluice() -> (sluice_server::ServerHandle, Client) {
+    common::init_tracing();
+    let server = sluice_server::Server::builder()
+        .port(0)
+        .bind()
+        .await
+        .expect("bind sluice")
+        .spawn();
+    let url = format!("redis://{}", server.local_addr());
+    let client = Client::connect_with(&url, common::test_client_options())
+        .await
+        .expect("connect to sluice");
+    (server, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn producer_round_trip_keeps_fields_in_order() {
+    let (server, c) = sluice().await;
+    let p = Producer::new(&c, "{s}", ProducerOptions::new());
+    let a = p
+        .send(&[("z", &b"1"[..]), ("a", &[0u8, 255][..]), ("z", &b"3"[..])])
+        .await
+        .unwrap();
+    let b = p.send(&[("k", "v")]).await.unwrap();
+    assert!(b > a);
+    let got = range(&c, "{s}", "-", "+", None).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].id, a);
+    let fields: Vec<(&[u8], &[u8])> = got[0]
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (&b"z"[..], &b"1"[..]),
+            (b"a", &[0u8, 255][..]),
+            (b"z", b"3")
+        ]
+    );
+    server.shutdown().await;
+}
