@@ -16,6 +16,9 @@ use sluice_client::{
     Retention, StreamId, Trimmer,
 };
 
+/// Per message: (worker, delivery number) of each successful send.
+type Deliveries = HashMap<StreamId, Vec<(String, u64)>>;
+
 const STREAM: &str = "{emails}";
 const EMAILS: usize = 250;
 
@@ -119,7 +122,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 3. worker-1 restarts (same name) and worker-2 joins. The restarted
     //    worker first finishes its own pending history.
-    let sent: Arc<Mutex<HashMap<StreamId, Vec<(String, u64)>>>> = Arc::default();
+    let sent: Arc<Mutex<Deliveries>> = Arc::default();
     let mut workers = Vec::new();
     for name in ["worker-1", "worker-2"] {
         let sent = sent.clone();

@@ -2,7 +2,6 @@
 
 mod common;
 
-use common::patterns;
 use sluice_client::{range, Client, Producer, ProducerOptions};
 
 async fn sluice() -> (sluice_server::ServerHandle, Client) {
