@@ -86,6 +86,9 @@ pub fn params() -> Vec<Param> {
         ),
         p("requirepass", "", Kind::Str, true),
         p("save", "", Kind::Ignored, true),
+        // Redis 8.6 IDMP defaults for new streams (docs/redis8.md).
+        p("stream-idmp-duration", "100", INT(1, 86400), true),
+        p("stream-idmp-maxsize", "100", INT(1, 10000), true),
         p("stream-node-max-bytes", "4096", MEM(0, i64::MAX), true),
         p("stream-node-max-entries", "100", INT(0, i64::MAX), true),
         p("timeout", "0", INT(0, i32::MAX as i64), true),
@@ -265,6 +268,8 @@ pub struct Runtime {
     values: RwLock<BTreeMap<String, String>>,
     pub stream_node_max_entries: AtomicI64,
     pub stream_node_max_bytes: AtomicI64,
+    pub stream_idmp_duration: AtomicI64,
+    pub stream_idmp_maxsize: AtomicI64,
     pub proto_max_bulk_len: AtomicI64,
     pub query_buffer_limit: AtomicI64,
 }
@@ -275,6 +280,8 @@ impl Runtime {
             values: RwLock::new(BTreeMap::new()),
             stream_node_max_entries: AtomicI64::new(100),
             stream_node_max_bytes: AtomicI64::new(4096),
+            stream_idmp_duration: AtomicI64::new(100),
+            stream_idmp_maxsize: AtomicI64::new(100),
             proto_max_bulk_len: AtomicI64::new(512 * 1024 * 1024),
             query_buffer_limit: AtomicI64::new(1024 * 1024 * 1024),
         };
@@ -290,6 +297,8 @@ impl Runtime {
         match name {
             "stream-node-max-entries" => self.stream_node_max_entries.store(n, Ordering::Relaxed),
             "stream-node-max-bytes" => self.stream_node_max_bytes.store(n, Ordering::Relaxed),
+            "stream-idmp-duration" => self.stream_idmp_duration.store(n, Ordering::Relaxed),
+            "stream-idmp-maxsize" => self.stream_idmp_maxsize.store(n, Ordering::Relaxed),
             "proto-max-bulk-len" => self.proto_max_bulk_len.store(n, Ordering::Relaxed),
             "client-query-buffer-limit" => self.query_buffer_limit.store(n, Ordering::Relaxed),
             _ => {}

@@ -12,6 +12,7 @@
 
 pub mod connection;
 pub mod keys;
+pub mod redis8;
 pub mod stream;
 pub mod strings;
 pub mod transactions;
@@ -159,6 +160,7 @@ impl Table {
             strings::COMMANDS,
             transactions::COMMANDS,
             stream::COMMANDS,
+            redis8::COMMANDS,
         ];
         let mut t = Table {
             by_name: HashMap::new(),

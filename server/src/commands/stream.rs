@@ -9,7 +9,7 @@
 //! XREADGROUP's `[COUNT n] [BLOCK ms] ... STREAMS key... id...`),
 //! [`stream_ref`] / [`stream_mut`] (typed key access), [`node_limits`].
 
-use super::{flags::*, is, parse_int, BlockRequest, Command, Ctx};
+use super::{flags::*, is, parse_int, redis8, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
 use crate::protocol::Reply;
@@ -181,6 +181,8 @@ pub struct TrimArgs {
 /// What XADD's arguments ask for.
 struct AddArgs {
     trim: TrimArgs,
+    /// Redis 8.x options (reference policy, IDMP): commands/redis8.rs.
+    ext: redis8::AddExt,
     id: AddId,
     nomkstream: bool,
     /// Index of the first field.
@@ -192,6 +194,7 @@ struct AddArgs {
 /// Options parsed by [`parse_add_or_trim`].
 struct ParsedOpts {
     trim: TrimArgs,
+    ext: redis8::AddExt,
     /// XADD's ID and whether its sequence was given.
     id: Option<(AddId, bool)>,
     nomkstream: bool,
@@ -208,6 +211,7 @@ fn parse_add_or_trim(ctx: &Ctx<'_>, args: &[Bytes], xadd: bool) -> CmdResult<Par
     let mut limit_given = false;
     let mut nomkstream = false;
     let mut id = None;
+    let mut ext = redis8::AddExt::default();
     let argc = args.len();
     let mut i = 2;
     while i < argc {
@@ -262,6 +266,8 @@ fn parse_add_or_trim(ctx: &Ctx<'_>, args: &[Bytes], xadd: bool) -> CmdResult<Par
             i += 1;
         } else if xadd && is(opt, "nomkstream") {
             nomkstream = true;
+        } else if let Some(used) = redis8::parse_add_option(args, i, xadd, &mut ext)? {
+            i += used - 1;
         } else if xadd {
             // Anything else is the ID (or a syntax error reported as a bad ID).
             if opt == b"-" || opt == b"+" {
@@ -273,6 +279,7 @@ fn parse_add_or_trim(ctx: &Ctx<'_>, args: &[Bytes], xadd: bool) -> CmdResult<Par
                 ParsedId::Full(id) => (AddId::Explicit(id), true),
                 ParsedId::Min | ParsedId::Max => return Err(id::invalid_id()),
             };
+            redis8::check_idmp_id(&ext, opt)?;
             id = Some(parsed);
             break;
         } else {
@@ -315,6 +322,7 @@ fn parse_add_or_trim(ctx: &Ctx<'_>, args: &[Bytes], xadd: bool) -> CmdResult<Par
     }
     Ok(ParsedOpts {
         trim: t,
+        ext,
         id,
         nomkstream,
         idpos: i,
@@ -324,6 +332,7 @@ fn parse_add_or_trim(ctx: &Ctx<'_>, args: &[Bytes], xadd: bool) -> CmdResult<Par
 fn parse_xadd(ctx: &Ctx<'_>, args: &[Bytes]) -> CmdResult<AddArgs> {
     let ParsedOpts {
         trim,
+        ext,
         id,
         nomkstream,
         idpos,
@@ -337,6 +346,7 @@ fn parse_xadd(ctx: &Ctx<'_>, args: &[Bytes]) -> CmdResult<AddArgs> {
     let zero_id = seq_given && id == AddId::Explicit(StreamId::MIN);
     Ok(AddArgs {
         trim,
+        ext,
         id,
         nomkstream,
         fields_at,
@@ -359,6 +369,9 @@ fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let limits = node_limits(ctx);
     let now = ctx.now_ms;
     let key = &args[1];
+    let new_idmp = redis8::new_stream_idmp(ctx);
+    let iid = a.ext.idmp.as_ref().map(|o| redis8::idmp_key(o, fields));
+    let mut duplicate = false;
     let reply = ctx
         .db()
         .with_slot(key, now, |slot| -> CmdResult<Option<StreamId>> {
@@ -367,12 +380,21 @@ fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                 if a.nomkstream {
                     return Ok(None);
                 }
-                *slot = Some(Entry::new(Value::Stream(Box::default()), now));
+                let mut st = Stream::new();
+                st.idmp = new_idmp;
+                *slot = Some(Entry::new(Value::Stream(Box::new(st)), now));
             }
             let entry = slot.as_mut().expect("present");
             let Value::Stream(s) = &mut entry.value else {
                 return Err(Error::WrongType);
             };
+            // IDMP: a repeat of a recent (pid, iid) adds nothing.
+            if let (Some(o), Some(iid)) = (&a.ext.idmp, &iid) {
+                if let Some(id) = s.idmp.lookup(&o.pid, iid, now) {
+                    duplicate = true;
+                    return Ok(Some(id));
+                }
+            }
             let result = match s.next_id(a.id, now) {
                 Err(AddError::Exhausted) => Err(Error::err(
                     "The stream has exhausted the last possible ID, unable to add more items",
@@ -385,8 +407,11 @@ fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                 }
                 Ok(id) => {
                     s.append(id, fields, limits);
+                    if let (Some(o), Some(iid)) = (&a.ext.idmp, &iid) {
+                        s.idmp.record(&o.pid, iid, id, now);
+                    }
                     if let Some(strategy) = a.trim.strategy {
-                        s.trim(strategy, a.trim.approx, a.trim.limit);
+                        redis8::trim(s, strategy, a.trim.approx, a.trim.limit, a.ext.policy());
                     }
                     Ok(Some(id))
                 }
@@ -400,7 +425,9 @@ fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     match reply {
         None => Ok(Reply::Nil),
         Some(id) => {
-            ctx.signal(key);
+            if !duplicate {
+                ctx.signal(key);
+            }
             Ok(id_reply(id))
         }
     }
@@ -497,9 +524,13 @@ fn xdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 
 /// `XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]`
 fn xtrim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let t = parse_add_or_trim(ctx, args, false)?.trim;
+    let parsed = parse_add_or_trim(ctx, args, false)?;
+    let (t, policy) = (parsed.trim, parsed.ext.policy());
     let strategy = t.strategy.expect("checked");
-    let removed = stream_mut(ctx, &args[1], |s| s.trim(strategy, t.approx, t.limit))?.unwrap_or(0);
+    let removed = stream_mut(ctx, &args[1], |s| {
+        redis8::trim(s, strategy, t.approx, t.limit, policy)
+    })?
+    .unwrap_or(0);
     if removed > 0 {
         ctx.signal(&args[1]);
     }
@@ -798,6 +829,7 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         }
     }
     let resp3 = ctx.resp3();
+    let now = ctx.now_ms;
     let r = stream_ref(ctx, &args[2], |s| {
         let mut m = vec![
             kv("length", Reply::Int(s.len() as i64)),
@@ -808,6 +840,7 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             kv("entries-added", Reply::Int(s.entries_added() as i64)),
             kv("recorded-first-entry-id", id_reply(s.first_id())),
         ];
+        m.extend(redis8::xinfo_idmp_fields(s, now));
         let entry = |e: Option<crate::stream::EntryRef<'_>>| match e {
             Some(e) => {
                 let mut v = Vec::new();

@@ -42,8 +42,10 @@
 //!   allows (exact MINID trimming whose cut stops at a deleted tail entry).
 
 pub mod id;
+pub mod idmp;
 pub mod node;
 pub mod rax;
+pub mod refs;
 
 pub use id::StreamId;
 pub use node::Elem;
@@ -107,6 +109,8 @@ pub struct Stream {
     first_id: StreamId,
     max_deleted: StreamId,
     entries_added: u64,
+    /// IDMP settings and tables (Redis 8.6; `stream/idmp.rs`).
+    pub idmp: idmp::Idmp,
 }
 
 /// A live entry found in the log.
