@@ -518,12 +518,14 @@ async fn read_loop(s: Arc<Shared>, conn: Conn) {
         };
         backoff.reset();
         for entry in entries {
+            // With CLAIM (Redis 8.4) every entry carries [idle, count], count
+            // taken before this delivery's increment; new entries carry 0, 0.
             let deliveries = match entry.claimed {
-                Some((_, count)) => {
+                Some((_, count)) if count > 0 => {
                     Metrics::add(&s.metrics.claimed, 1);
-                    count.max(1)
+                    count.saturating_add(1)
                 }
-                None => 1,
+                _ => 1,
             };
             let Some(permit) = held.pop() else { break };
             dispatch(&s, entry, deliveries, permit);

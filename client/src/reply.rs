@@ -34,7 +34,8 @@ impl Entry {
 pub(crate) struct ReadEntry {
     pub id: StreamId,
     pub fields: Option<Vec<(Bytes, Bytes)>>,
-    /// `XREADGROUP ... CLAIM` (Redis 8.4+) adds idle time and delivery count for claimed entries.
+    /// `XREADGROUP ... CLAIM` (Redis 8.4+) adds idle time and the delivery
+    /// count before this delivery (both 0 for new entries).
     pub claimed: Option<(u64, u64)>,
 }
 

@@ -24,6 +24,7 @@ async fn cluster_patterns() {
     patterns::trim_two_groups(&c, "{events}").await;
     patterns::idempotent_producer(&c, "{payments}").await;
     patterns::producer_retention_keeps_unread(&c, "{audit}").await;
+    patterns::shutdown_releases_in_flight(&c, "{shutdown}").await;
     patterns::soak(&c, "{soak}", 10_000, 7).await;
     // An untagged stream name gets a same-slot DLQ automatically.
     assert_eq!(

@@ -58,6 +58,12 @@ async fn producer_retention_keeps_unread() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_releases_in_flight() {
+    let (_s, c) = redis().await;
+    patterns::shutdown_releases_in_flight(&c, "{shut}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detects_redis_7_capabilities() {
     let (_s, c) = redis().await;
     let caps = c.capabilities();

@@ -541,3 +541,48 @@ pub async fn producer_retention_keeps_unread(client: &Client, stream: &str) {
     let left = range(client, stream, "-", "+", None).await.unwrap().len();
     assert!(left < 300, "acked entries were trimmed ({left} left)");
 }
+
+/// Graceful shutdown hands unfinished messages back at once: another
+/// consumer takes them on its next claim pass although its `claim_idle` is long.
+pub async fn shutdown_releases_in_flight(client: &Client, stream: &str) {
+    produce(client, stream, 6, |_| "ok").await;
+    let a = Consumer::start(
+        client,
+        fast_opts(stream, "g", "a")
+            .concurrency(3)
+            .batch(3)
+            .shutdown_grace(Duration::from_millis(100)),
+        |_m| std::future::pending::<Outcome>(),
+    )
+    .await
+    .unwrap();
+    wait_until(LIMIT, "a holds 3", || {
+        let n = a.in_flight();
+        async move { n == 3 }
+    })
+    .await;
+    a.shutdown().await.unwrap();
+    let done: Seen = Arc::default();
+    let d = done.clone();
+    let b = Consumer::start(
+        client,
+        fast_opts(stream, "g", "b").claim_idle(Duration::from_secs(60)),
+        move |m| {
+            record(&d, &m);
+            async { Outcome::Ack }
+        },
+    )
+    .await
+    .unwrap();
+    wait_until(LIMIT, "b processed all 6", || {
+        let n = done.lock().unwrap().len();
+        async move { n == 6 }
+    })
+    .await;
+    assert_eq!(pending_count(client, stream, "g").await, 0);
+    b.shutdown().await.unwrap();
+    let mut deliveries: Vec<u64> = done.lock().unwrap().values().map(|v| v[0]).collect();
+    deliveries.sort();
+    // Three released by `a` (second delivery), three never read before.
+    assert_eq!(deliveries, vec![1, 1, 1, 2, 2, 2]);
+}
