@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::patterns;
 use sluice_client::{range, Client, Producer, ProducerOptions};
 
 async fn sluice() -> (sluice_server::ServerHandle, Client) {
@@ -45,5 +46,18 @@ async fn producer_round_trip_keeps_fields_in_order() {
             (b"z", b"3")
         ]
     );
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotent_producer() {
+    let (server, c) = sluice().await;
+    patterns::idempotent_producer(&c, "{idem}").await;
+    // And the WATCH/MULTI fallback, on the same server.
+    let baseline = c.with_capabilities(sluice_client::Capabilities::baseline());
+    patterns::idempotent_producer(&baseline, "{idem2}").await;
+    // And XADD IDMP (Redis 8.6), which Sluice implements.
+    let newer = c.with_capabilities(sluice_client::Capabilities::all());
+    patterns::idempotent_producer(&newer, "{idem3}").await;
     server.shutdown().await;
 }
