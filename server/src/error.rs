@@ -59,6 +59,19 @@ pub enum Error {
     ExecAbort,
     #[error("ERR Command not allowed inside a transaction")]
     NotAllowedInMulti,
+    #[error("ERR unknown subcommand or wrong number of arguments for '{0}'. Try {1} HELP.")]
+    SubcommandSyntax(String, String),
+    #[error("BUSYGROUP Consumer Group name already exists")]
+    BusyGroup,
+    /// Group name, key.
+    #[error("NOGROUP No such consumer group '{0}' for key name '{1}'")]
+    NoGroupForKey(String, String),
+    /// Key, group name.
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}'")]
+    NoKeyOrGroup(String, String),
+    /// Key, group name.
+    #[error("NOGROUP No such key '{0}' or consumer group '{1}' in XREADGROUP with GROUP option")]
+    NoGroupReadgroup(String, String),
     /// Any other error, its full text code first. Prefer a named variant.
     #[error("{0}")]
     Other(String),

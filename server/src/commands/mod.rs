@@ -11,6 +11,7 @@
 //! returns a [`Reply`]; it never touches the socket.
 
 pub mod connection;
+pub mod groups;
 pub mod keys;
 pub mod redis8;
 pub mod stream;
@@ -156,6 +157,7 @@ impl Table {
     pub fn new() -> Table {
         let families: &[&'static [Command]] = &[
             connection::COMMANDS,
+            groups::COMMANDS,
             keys::COMMANDS,
             strings::COMMANDS,
             transactions::COMMANDS,

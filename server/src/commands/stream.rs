@@ -28,6 +28,8 @@ pub static XINFO_SUBCOMMANDS: &[Command] = &[
         complexity: "O(1)",
         ..Command::new("stream", -3, READONLY, (2, 2, 1), "stream", xinfo_stream)
     },
+    super::groups::XINFO_CONSUMERS,
+    super::groups::XINFO_GROUPS,
     Command {
         since: "5.0.0",
         summary: "Returns helpful text about the different subcommands.",
@@ -661,14 +663,12 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
             r.streams_at = i + 1;
             let n = argc - r.streams_at;
             if n % 2 != 0 {
-                let (name, symbol) = if group_cmd {
-                    ("XREADGROUP", '>')
+                // XREADGROUP: Redis 7.2+'s text (7.0 said "XREAD" and '$').
+                return Err(Error::err(if group_cmd {
+                    "Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."
                 } else {
-                    ("XREAD", '$')
-                };
-                return Err(Error::err(format!(
-                    "Unbalanced {name} list of streams: for each stream key an ID or '{symbol}' must be specified."
-                )));
+                    "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+                }));
             }
             r.nstreams = n / 2;
             break;
@@ -865,14 +865,14 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     r.ok_or(Error::NoSuchKey)
 }
 
-/// Number of consumer groups (none until the groups family adds them).
-fn group_count(_s: &Stream) -> i64 {
-    0
+/// Number of consumer groups.
+fn group_count(s: &Stream) -> i64 {
+    s.groups.len() as i64
 }
 
-/// XINFO STREAM FULL's `groups` array.
-fn full_groups(_s: &Stream, _count: usize, _resp3: bool) -> Reply {
-    Reply::Array(Vec::new())
+/// XINFO STREAM FULL's `groups` array (built by the groups family).
+fn full_groups(s: &Stream, count: usize, _resp3: bool) -> Reply {
+    super::groups::xinfo_full_groups(s, count)
 }
 
 const XINFO_HELP: &[&str] = &[

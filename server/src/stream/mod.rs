@@ -41,9 +41,13 @@
 //! - A node has at least one live entry, except the one case Redis also
 //!   allows (exact MINID trimming whose cut stops at a deleted tail entry).
 
+pub mod group;
+#[cfg(test)]
+mod group_model;
 pub mod id;
 pub mod idmp;
 pub mod node;
+pub mod pel;
 pub mod rax;
 pub mod refs;
 
@@ -111,6 +115,8 @@ pub struct Stream {
     entries_added: u64,
     /// IDMP settings and tables (Redis 8.6; `stream/idmp.rs`).
     pub idmp: idmp::Idmp,
+    /// Consumer groups (`group.rs`).
+    pub groups: group::Groups,
 }
 
 /// A live entry found in the log.
@@ -518,7 +524,10 @@ impl Stream {
         // for empty slots, plus the leaf/internal headers (~16 bytes per slot).
         let index_slot = per_node_index + per_node_index / 2 + 16;
         let buffers: usize = self.nodes.values().map(|n| n.heap_bytes()).sum();
-        std::mem::size_of::<Stream>() + buffers + self.nodes.len() * index_slot
+        std::mem::size_of::<Stream>()
+            + buffers
+            + self.nodes.len() * index_slot
+            + self.groups.memory_usage()
     }
 
     /// Every node's (master ID, live, deleted) — for XINFO FULL-like
