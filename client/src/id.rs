@@ -8,6 +8,7 @@ use crate::error::Error;
 
 /// A stream entry ID. Orders by `ms`, then `seq`, exactly as the server does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[non_exhaustive]
 pub struct StreamId {
     /// Milliseconds part (the server's Unix time for auto-generated IDs).
     pub ms: u64,

@@ -125,14 +125,18 @@ impl Producer {
         }
     }
 
-    async fn after_send(&self) -> Result<()> {
+    /// Periodic safe trim on the fallback path. Its failure is logged, not
+    /// returned: the message is already added, and an error here would make
+    /// the caller retry the send and duplicate it.
+    async fn after_send(&self) {
         let n = self.sends.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(t) = &self.trimmer {
             if !self.client.capabilities().acked_trim && n.is_multiple_of(self.opts.trim_every) {
-                t.trim_once().await?;
+                if let Err(e) = t.trim_once().await {
+                    tracing::warn!(error = %e, "retention trim failed");
+                }
             }
         }
-        Ok(())
     }
 
     /// Append one message; returns its ID.
@@ -144,7 +148,7 @@ impl Producer {
         let cmd = cmds::xadd(&self.stream, self.inline_trim(), None, &fields);
         let v = self.client.command(&cmd).await?;
         let id = reply::id("XADD", &v)?;
-        self.after_send().await?;
+        self.after_send().await;
         Ok(id)
     }
 
@@ -169,7 +173,7 @@ impl Producer {
             self.send_watched(&pid, iid, &fields).await?
         };
         if matches!(sent, Sent::Added(_)) {
-            self.after_send().await?;
+            self.after_send().await;
         }
         Ok(sent)
     }
