@@ -45,6 +45,11 @@ impl RedisServer {
     /// Starts `redis-server` from PATH; panics (clearly) when it is missing or
     /// does not come up.
     pub fn start() -> RedisServer {
+        Self::start_with(&[])
+    }
+
+    /// Starts `redis-server` with extra command-line directives (`["--requirepass", "x"]`).
+    pub fn start_with(extra: &[&str]) -> RedisServer {
         let bin = require_binary("redis-server", "redis-server");
         let mut last_err = String::new();
         for _ in 0..5 {
@@ -58,6 +63,7 @@ impl RedisServer {
                 .args(["--loglevel", "warning"])
                 .arg("--dir")
                 .arg(std::env::temp_dir())
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())

@@ -177,9 +177,13 @@ fn perr(s: &str) -> ProtocolError {
 }
 
 /// Position of the `\r` of the first `\r\n` in `buf`, if the `\n` is there too.
-/// Like Redis, a header line is ended by its first `\r`.
+/// Like Redis, a header line is ended by its first `\r`; and since Redis finds
+/// it with strchr, a NUL byte before it means "not complete yet".
 fn find_crlf(buf: &[u8]) -> Option<usize> {
-    let r = memchr(b'\r', buf)?;
+    let r = buf.iter().position(|&c| c == b'\r' || c == 0)?;
+    if buf[r] == 0 {
+        return None;
+    }
     if r + 1 < buf.len() {
         Some(r)
     } else {
@@ -231,7 +235,13 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
 /// Decodes an inline command: one line ended by `\n` (an optional `\r` before
 /// it), split like Redis's `sdssplitargs`.
 fn decode_inline(buf: &mut BytesMut) -> Result<Option<Args>, ProtocolError> {
-    let Some(nl) = memchr(b'\n', buf) else {
+    // Redis finds the newline with strchr, which stops at a NUL byte: a NUL
+    // before the newline means "no complete line yet" (until the 64 KiB limit).
+    let Some(nl) = buf
+        .iter()
+        .position(|&c| c == b'\n' || c == 0)
+        .filter(|&i| buf[i] == b'\n')
+    else {
         if buf.len() > INLINE_MAX {
             return Err(perr("too big inline request"));
         }
@@ -250,8 +260,13 @@ fn decode_inline(buf: &mut BytesMut) -> Result<Option<Args>, ProtocolError> {
 /// Splits a line into arguments the way redis-cli and Redis's inline parser do:
 /// whitespace separates, `"..."` takes C-like escapes (`\n`, `\xff`, ...),
 /// `'...'` takes only `\'`. A closing quote must be followed by a space or the
-/// end. Returns None on unbalanced quotes.
+/// end. Returns None on unbalanced quotes. Like the C original, which works on
+/// a NUL-terminated string, a NUL byte ends the line.
 pub fn split_args(line: &[u8]) -> Option<Args> {
+    let line = match memchr(0, line) {
+        Some(z) => &line[..z],
+        None => line,
+    };
     let mut args = Vec::new();
     let mut i = 0;
     let n = line.len();
@@ -410,6 +425,21 @@ mod tests {
             decode_all(b"*3000000000\r\n").unwrap_err().0,
             "invalid multibulk length"
         );
+    }
+
+    #[test]
+    fn nul_before_newline_waits_like_redis() {
+        // Redis's strchr never sees past the NUL: the line is never complete.
+        assert!(decode_all(b"\x00\x01\r\nPING\r\n").unwrap().is_empty());
+        assert!(decode_all(b"ECHO a\x00b\r\n").unwrap().is_empty());
+        let mut big = vec![0u8; INLINE_MAX + 1];
+        big.extend_from_slice(b"\r\n");
+        assert_eq!(decode_all(&big).unwrap_err().0, "too big inline request");
+        // Header lines too (strchr for the '\r').
+        assert!(decode_all(b"*2\r\n\x00PING\r\n").unwrap().is_empty());
+        assert!(decode_all(b"*1\x00\r\n").unwrap().is_empty());
+        // split_args itself stops at a NUL, as the C original does.
+        assert_eq!(split_args(b"a b\x00c d").unwrap().len(), 2);
     }
 
     #[test]
