@@ -155,10 +155,10 @@ fn deterministic_inputs() -> Vec<(&'static str, Vec<u8>)> {
     long_inline.extend_from_slice(b"\r\n");
     v.push(("inline request above 64 KiB", long_inline));
     let mut long_count = b"*".to_vec();
-    long_count.extend(std::iter::repeat_n(b'1', 70 * 1024));
+    long_count.extend_from_slice(&[b'1'; 70 * 1024]);
     v.push(("multibulk count line above 64 KiB", long_count));
     let mut long_bulk = b"*1\r\n$".to_vec();
-    long_bulk.extend(std::iter::repeat_n(b'1', 70 * 1024));
+    long_bulk.extend_from_slice(&[b'1'; 70 * 1024]);
     v.push(("bulk count line above 64 KiB", long_bulk));
     // Many arguments declared, few sent.
     v.push(("many args declared", b"*1048576\r\n$1\r\na\r\n".to_vec()));
