@@ -35,6 +35,8 @@ pub struct ClientInfo {
     /// Set while the client waits in a blocking command.
     pub blocked: AtomicBool,
     pub multi: AtomicBool,
+    /// Set while the client WATCHes keys (INFO `watching_clients`).
+    pub watching: AtomicBool,
     /// Cancelled by CLIENT KILL: the connection closes at once.
     pub kill: CancellationToken,
 }
@@ -114,6 +116,7 @@ impl Clients {
             resp: AtomicUsize::new(2),
             blocked: AtomicBool::new(false),
             multi: AtomicBool::new(false),
+            watching: AtomicBool::new(false),
             kill: CancellationToken::new(),
         });
         self.map.insert(id, info.clone());

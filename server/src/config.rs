@@ -57,7 +57,10 @@ const MEM: fn(i64, i64) -> Kind = |min, max| Kind::Int {
 /// Every parameter Sluice has, sorted by name.
 pub fn params() -> Vec<Param> {
     let mut v = vec![
-        p("appendonly", "no", Kind::Ignored, true),
+        // Sluice keeps no files: persistence settings are accepted (and
+        // checked like Redis checks them) so redis.conf files and tools that
+        // set them work, but they change nothing.
+        p("appendonly", "no", Kind::Bool, true),
         p("bind", "127.0.0.1", Kind::Str, false),
         p(
             "client-query-buffer-limit",
@@ -65,17 +68,17 @@ pub fn params() -> Vec<Param> {
             MEM(1024 * 1024, i64::MAX),
             true,
         ),
-        p("daemonize", "no", Kind::Ignored, false),
+        p("daemonize", "no", Kind::Bool, false),
         p("databases", "16", INT(1, i32::MAX as i64), false),
         p("dir", "", Kind::Str, true),
         p("logfile", "", Kind::Str, false),
         p(
             "loglevel",
             "notice",
-            Kind::Enum(&["debug", "verbose", "notice", "warning", "nothing"]),
+            Kind::Enum(&["debug", "verbose", "notice", "warning"]),
             true,
         ),
-        p("maxclients", "10000", INT(1, i32::MAX as i64), true),
+        p("maxclients", "10000", INT(1, u32::MAX as i64), true),
         p("port", "6379", INT(0, 65535), false),
         p("protected-mode", "yes", Kind::Bool, true),
         p(
@@ -116,6 +119,10 @@ pub fn parse_memory(s: &str) -> Option<i64> {
     lower.parse().ok()
 }
 
+/// Parameters CONFIG SET refuses as Redis does with "can't set protected
+/// config" (they name files the server would write).
+pub const PROTECTED: &[&str] = &["dir"];
+
 /// Startup configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -123,6 +130,8 @@ pub struct Config {
     pub values: BTreeMap<String, String>,
     /// Directives given that Sluice does not know.
     pub unknown: Vec<String>,
+    /// The configuration file read at startup, if any (INFO `config_file`).
+    pub file: Option<String>,
 }
 
 impl Default for Config {
@@ -134,6 +143,7 @@ impl Default for Config {
         Config {
             values,
             unknown: Vec::new(),
+            file: None,
         }
     }
 }
@@ -149,6 +159,11 @@ impl Config {
                 let text = std::fs::read_to_string(first)
                     .map_err(|e| format!("Fatal error, can't open config file '{first}': {e}"))?;
                 cfg.apply_text(&text)?;
+                cfg.file = Some(
+                    std::fs::canonicalize(first)
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|_| first.clone()),
+                );
                 rest = &args[1..];
             }
         }
@@ -247,7 +262,10 @@ pub fn check(param: &Param, value: &str) -> Result<String, String> {
         }
         Kind::Int { min, max, mem } => {
             let n = if mem {
-                parse_memory(value)
+                match parse_memory(value) {
+                    Some(n) if n >= 0 => Some(n),
+                    _ => return Err("argument must be a memory value".into()),
+                }
             } else {
                 value.parse::<i64>().ok()
             };
@@ -310,6 +328,42 @@ impl Runtime {
         self.values.read().get(name).cloned()
     }
 
+    /// Sets several checked parameters at once (CONFIG SET): every value is
+    /// checked before any is stored. The error is the text after `ERR `.
+    pub fn set_many(&self, pairs: &[(String, String)]) -> Result<(), String> {
+        let params = params();
+        let mut checked = Vec::with_capacity(pairs.len());
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            let lname = name.to_ascii_lowercase();
+            let Some(param) = params.iter().find(|p| p.name == lname) else {
+                return Err(format!(
+                    "Unknown option or number of arguments for CONFIG SET - '{name}'"
+                ));
+            };
+            let fail = |why: &str| {
+                format!("CONFIG SET failed (possibly related to argument '{name}') - {why}")
+            };
+            if pairs[..i]
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(&lname))
+            {
+                return Err(fail("duplicate parameter"));
+            }
+            if PROTECTED.contains(&param.name) {
+                return Err(fail("can't set protected config"));
+            }
+            if !param.mutable {
+                return Err(fail("can't set immutable config"));
+            }
+            let v = check(param, value).map_err(|e| fail(&e))?;
+            checked.push((param.name, v));
+        }
+        for (name, v) in checked {
+            self.store(name, v);
+        }
+        Ok(())
+    }
+
     /// All (name, value) pairs, sorted by name.
     pub fn all(&self) -> Vec<(String, String)> {
         self.values
@@ -343,6 +397,46 @@ mod tests {
         assert_eq!(cfg.port(), 0);
         assert_eq!(cfg.unknown, vec!["frobnicate".to_string()]);
         assert!(Config::from_args(&["--port".into(), "x".into()]).is_err());
+    }
+
+    #[test]
+    fn config_set_errors_like_redis() {
+        let rt = Runtime::new(&Config::default());
+        let set = |n: &str, v: &str| rt.set_many(&[(n.to_string(), v.to_string())]);
+        assert_eq!(
+            set("nosuch", "1").unwrap_err(),
+            "Unknown option or number of arguments for CONFIG SET - 'nosuch'"
+        );
+        assert_eq!(
+            set("maxclients", "abc").unwrap_err(),
+            "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"
+        );
+        assert_eq!(
+            set("stream-node-max-bytes", "-1").unwrap_err(),
+            "CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be a memory value"
+        );
+        assert_eq!(
+            set("databases", "3").unwrap_err(),
+            "CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"
+        );
+        assert!(set("stream-node-max-bytes", "1kb").is_ok());
+        assert_eq!(rt.stream_node_max_bytes.load(Ordering::Relaxed), 1024);
+        let dup = rt.set_many(&[
+            ("timeout".into(), "5".into()),
+            ("TIMEOUT".into(), "6".into()),
+        ]);
+        assert_eq!(
+            dup.unwrap_err(),
+            "CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter"
+        );
+        // All or nothing: the first pair was valid but is not applied.
+        assert!(rt
+            .set_many(&[
+                ("timeout".into(), "7".into()),
+                ("maxclients".into(), "x".into())
+            ])
+            .is_err());
+        assert_eq!(rt.get("timeout").as_deref(), Some("0"));
     }
 
     #[test]

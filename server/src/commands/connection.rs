@@ -1,9 +1,11 @@
-//! Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT.
+//! Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT.
 
-use super::{flags::*, is, parse_int, Command, Ctx};
+use super::{flags::*, help_reply, is, parse_int, Command, Ctx};
+use crate::client::ClientInfo;
 use crate::error::{CmdResult, Error};
 use crate::protocol::Reply;
 use bytes::Bytes;
+use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 /// The Redis version Sluice reports (HELLO, INFO): the newest whose stream
@@ -14,17 +16,20 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Returns the server's liveliness response.",
         complexity: "O(1)",
+        args: "[message]",
         ..Command::new("ping", -1, FAST, (0, 0, 0), "connection", ping)
     },
     Command {
         summary: "Returns the given string.",
         complexity: "O(1)",
+        args: "message",
         ..Command::new("echo", 2, FAST, (0, 0, 0), "connection", echo)
     },
     Command {
         since: "6.0.0",
         summary: "Handshakes with the Redis server.",
         complexity: "O(1)",
+        args: "[protover:integer [AUTH username password] [SETNAME clientname]]",
         ..Command::new(
             "hello",
             -1,
@@ -37,6 +42,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Authenticates the connection.",
         complexity: "O(N) where N is the number of passwords defined for the user",
+        args: "[username] password",
         ..Command::new(
             "auth",
             -2,
@@ -49,6 +55,7 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Changes the selected database.",
         complexity: "O(1)",
+        args: "index:integer",
         ..Command::new(
             "select",
             2,
@@ -69,6 +76,98 @@ pub static COMMANDS: &[Command] = &[
             "connection",
             quit,
         )
+    },
+    Command {
+        since: "6.2.0",
+        summary: "Resets the connection.",
+        complexity: "O(1)",
+        ..Command::new(
+            "reset",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            (0, 0, 0),
+            "connection",
+            reset,
+        )
+    },
+    Command {
+        since: "2.4.0",
+        summary: "A container for client connection commands.",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: CLIENT_SUBCOMMANDS,
+        ..Command::new("client", -2, 0, (0, 0, 0), "connection", reset)
+    },
+];
+
+const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
+
+static CLIENT_SUBCOMMANDS: &[Command] = &[
+    Command {
+        since: "5.0.0",
+        summary: "Returns the unique client ID of the connection.",
+        complexity: "O(1)",
+        ..Command::new("id", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_id)
+    },
+    Command {
+        since: "2.6.9",
+        summary: "Sets the connection name.",
+        complexity: "O(1)",
+        args: "connection-name",
+        ..Command::new("setname", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_setname)
+    },
+    Command {
+        since: "2.6.9",
+        summary: "Returns the name of the connection.",
+        complexity: "O(1)",
+        ..Command::new("getname", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_getname)
+    },
+    Command {
+        since: "7.2.0",
+        summary: "Sets information specific to the client or connection.",
+        complexity: "O(1)",
+        args: "LIB-NAME libname | LIB-VER libver",
+        ..Command::new("setinfo", 4, CLIENT_FLAGS, (0, 0, 0), "connection", client_setinfo)
+    },
+    Command {
+        since: "6.2.0",
+        summary: "Returns information about the connection.",
+        complexity: "O(1)",
+        ..Command::new("info", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_info)
+    },
+    Command {
+        since: "2.4.0",
+        summary: "Lists open connections.",
+        complexity: "O(N) where N is the number of client connections",
+        args: "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id:integer...]",
+        ..Command::new("list", -2, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_list)
+    },
+    Command {
+        since: "2.4.0",
+        summary: "Terminates open connections.",
+        complexity: "O(N) where N is the number of client connections",
+        args: "ip:port | ([ID client-id:integer] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO])...",
+        ..Command::new("kill", -3, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_kill)
+    },
+    Command {
+        since: "7.0.0",
+        summary: "Sets the client eviction mode of the connection.",
+        complexity: "O(1)",
+        args: "ON | OFF",
+        ..Command::new("no-evict", 3, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_onoff)
+    },
+    Command {
+        since: "7.2.0",
+        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+        complexity: "O(1)",
+        args: "ON | OFF",
+        ..Command::new("no-touch", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_onoff)
+    },
+    Command {
+        since: "5.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "connection", client_help)
     },
 ];
 
@@ -206,4 +305,300 @@ fn hello(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         (Reply::bulk_str("role"), Reply::bulk_str("master")),
         (Reply::bulk_str("modules"), Reply::Array(vec![])),
     ]))
+}
+
+/// `RESET`: back to a fresh connection's state (RESP2, db 0, no name, no
+/// transaction or watches; authentication again required if a password is set).
+fn reset(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    super::transactions::end_multi(ctx.client);
+    super::transactions::unwatch_all(ctx.shared, ctx.client);
+    ctx.client.select(0);
+    ctx.client.resp3 = false;
+    ctx.client.info.resp.store(2, Ordering::Relaxed);
+    *ctx.client.info.name.lock() = None;
+    ctx.client.authenticated = ctx.shared.requirepass().is_none();
+    Ok(Reply::status("RESET"))
+}
+
+/// `CLIENT ID`
+fn client_id(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(Reply::Int(ctx.client.id as i64))
+}
+
+/// `CLIENT SETNAME name` (empty clears it)
+fn client_setname(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    validate_client_name(&args[2])?;
+    *ctx.client.info.name.lock() = if args[2].is_empty() {
+        None
+    } else {
+        Some(Bytes::copy_from_slice(&args[2]))
+    };
+    Ok(Reply::OK)
+}
+
+/// `CLIENT GETNAME`
+fn client_getname(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(match &*ctx.client.info.name.lock() {
+        Some(n) => Reply::Bulk(n.clone()),
+        None => Reply::Nil,
+    })
+}
+
+/// `CLIENT SETINFO LIB-NAME name | LIB-VER version` (Redis 7.2)
+fn client_setinfo(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let attr = &args[2];
+    let slot = if is(attr, "lib-name") {
+        &ctx.client.info.lib_name
+    } else if is(attr, "lib-ver") {
+        &ctx.client.info.lib_ver
+    } else {
+        return Err(Error::err(format!(
+            "Unrecognized option '{}'",
+            String::from_utf8_lossy(attr)
+        )));
+    };
+    let v = &args[3];
+    if v.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
+        return Err(Error::err(format!(
+            "{} cannot contain spaces, newlines or special characters.",
+            String::from_utf8_lossy(attr)
+        )));
+    }
+    *slot.lock() = if v.is_empty() {
+        None
+    } else {
+        Some(Bytes::copy_from_slice(v))
+    };
+    Ok(Reply::OK)
+}
+
+/// One CLIENT LIST / CLIENT INFO line, Redis's fields in Redis's order.
+/// Buffer sizes Sluice does not track per client are reported as 0.
+pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
+    let name = c.name.lock().clone().unwrap_or_default();
+    let lib_name = c.lib_name.lock().clone().unwrap_or_default();
+    let lib_ver = c.lib_ver.lock().clone().unwrap_or_default();
+    let mut flags = String::new();
+    if c.multi.load(Ordering::Relaxed) {
+        flags.push('x');
+    }
+    if c.blocked.load(Ordering::Relaxed) {
+        flags.push('b');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let multi = if c.multi.load(Ordering::Relaxed) {
+        0
+    } else {
+        -1
+    };
+    let _ = writeln!(
+        out,
+        "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        c.id,
+        c.addr,
+        c.laddr,
+        String::from_utf8_lossy(&name),
+        now_ms.saturating_sub(c.created_ms) / 1000,
+        now_ms.saturating_sub(c.last_ms.load(Ordering::Relaxed)) / 1000,
+        flags,
+        c.db.load(Ordering::Relaxed),
+        multi,
+        c.last_cmd.lock(),
+        c.resp.load(Ordering::Relaxed),
+        String::from_utf8_lossy(&lib_name),
+        String::from_utf8_lossy(&lib_ver),
+    );
+}
+
+/// `CLIENT INFO`
+fn client_info(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let mut out = String::new();
+    client_line(&ctx.client.info, ctx.now_ms, &mut out);
+    Ok(Reply::Verbatim("txt", Bytes::from(out)))
+}
+
+/// Checks a CLIENT LIST/KILL `TYPE` value: Sluice has only normal clients.
+fn client_type_is_normal(t: &[u8]) -> CmdResult<bool> {
+    if is(t, "normal") {
+        Ok(true)
+    } else if is(t, "master") || is(t, "replica") || is(t, "slave") || is(t, "pubsub") {
+        Ok(false)
+    } else {
+        Err(Error::err(format!(
+            "Unknown client type '{}'",
+            String::from_utf8_lossy(t)
+        )))
+    }
+}
+
+/// `CLIENT LIST [TYPE type] [ID id ...]`
+fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let mut ids: Option<Vec<u64>> = None;
+    let mut normal = true;
+    if args.len() == 4 && is(&args[2], "type") {
+        normal = client_type_is_normal(&args[3])?;
+    } else if args.len() >= 4 && is(&args[2], "id") {
+        let mut v = Vec::new();
+        for a in &args[3..] {
+            match crate::protocol::request::parse_i64(a) {
+                Some(n) if n >= 0 => v.push(n as u64),
+                _ => return Err(Error::err("Invalid client ID")),
+            }
+        }
+        ids = Some(v);
+    } else if args.len() != 2 {
+        return Err(Error::Syntax);
+    }
+    let mut clients: Vec<_> = ctx
+        .shared
+        .clients
+        .map
+        .iter()
+        .map(|c| c.value().clone())
+        .filter(|c| normal && ids.as_ref().map_or(true, |v| v.contains(&c.id)))
+        .collect();
+    clients.sort_by_key(|c| c.id);
+    let mut out = String::new();
+    for c in clients {
+        client_line(&c, ctx.now_ms, &mut out);
+    }
+    Ok(Reply::Verbatim("txt", Bytes::from(out)))
+}
+
+/// `CLIENT KILL addr` (old form) or `CLIENT KILL [ID id] [ADDR addr] [LADDR addr]
+/// [TYPE type] [USER name] [SKIPME yes|no] ...` (returns how many were killed).
+fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let me = ctx.client.id;
+    let old_form = args.len() == 3;
+    let mut id = None;
+    let mut addr = None;
+    let mut laddr = None;
+    let mut user = None;
+    let mut normal = true;
+    let mut skipme = !old_form;
+    if old_form {
+        addr = Some(&args[2]);
+    } else {
+        if args.len() % 2 != 0 {
+            return Err(Error::Syntax);
+        }
+        for kv in args[2..].chunks(2) {
+            let (k, v) = (&kv[0], &kv[1]);
+            if is(k, "id") {
+                match crate::protocol::request::parse_i64(v) {
+                    Some(n) if n > 0 => id = Some(n as u64),
+                    _ => return Err(Error::err("client-id should be greater than 0")),
+                }
+            } else if is(k, "addr") {
+                addr = Some(v);
+            } else if is(k, "laddr") {
+                laddr = Some(v);
+            } else if is(k, "type") {
+                normal = client_type_is_normal(v)?;
+            } else if is(k, "user") {
+                user = Some(v);
+            } else if is(k, "skipme") {
+                if is(v, "yes") {
+                    skipme = true;
+                } else if is(v, "no") {
+                    skipme = false;
+                } else {
+                    return Err(Error::Syntax);
+                }
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+    }
+    let mut killed = 0;
+    let targets: Vec<_> = ctx
+        .shared
+        .clients
+        .map
+        .iter()
+        .map(|c| c.value().clone())
+        .collect();
+    for c in targets {
+        let matches = normal
+            && id.map_or(true, |i| i == c.id)
+            && addr.map_or(true, |a| a[..] == *c.addr.to_string().as_bytes())
+            && laddr.map_or(true, |a| a[..] == *c.laddr.to_string().as_bytes())
+            && user.map_or(true, |u| &u[..] == b"default")
+            && !(skipme && c.id == me);
+        if !matches {
+            continue;
+        }
+        killed += 1;
+        if c.id == me {
+            // Reply first, then close, as Redis does for a client killing itself.
+            ctx.client.close_after_reply = true;
+        } else {
+            c.kill.cancel();
+        }
+    }
+    if old_form {
+        if killed == 0 {
+            return Err(Error::err("No such client"));
+        }
+        return Ok(Reply::OK);
+    }
+    Ok(Reply::Int(killed))
+}
+
+/// `CLIENT NO-EVICT on|off`, `CLIENT NO-TOUCH on|off`: accepted; Sluice never
+/// evicts clients and keeps no LRU that a read would disturb.
+fn client_onoff(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    if is(&args[2], "on") || is(&args[2], "off") {
+        Ok(Reply::OK)
+    } else {
+        Err(Error::Syntax)
+    }
+}
+
+fn client_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(help_reply(
+        "CLIENT",
+        &[
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "    * ID <client-id> [<client-id> ...]",
+            "      Return clients with the specified IDs.",
+            "SETINFO <option> <value>",
+            "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.",
+            "    * LIB-VER: the client lib version.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+            "NO-TOUCH (ON|OFF)",
+            "    Will not touch LRU/LFU stats when this mode is on.",
+        ],
+    ))
 }

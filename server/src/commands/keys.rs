@@ -18,33 +18,39 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Deletes one or more keys.",
         complexity: "O(N) where N is the number of keys that will be removed.",
+        args: "key...",
         ..Command::new("del", -2, WRITE, (1, -1, 1), "generic", del)
     },
     Command {
         since: "4.0.0",
         summary: "Asynchronously deletes one or more keys.",
         complexity: "O(1) for each key removed regardless of its size.",
+        args: "key...",
         ..Command::new("unlink", -2, WRITE | FAST, (1, -1, 1), "generic", del)
     },
     Command {
         summary: "Determines whether one or more keys exist.",
         complexity: "O(N) where N is the number of keys to check.",
+        args: "key...",
         ..Command::new("exists", -2, READONLY | FAST, (1, -1, 1), "generic", exists)
     },
     Command {
         summary: "Determines the type of value stored at a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("type", 2, READONLY | FAST, (1, 1, 1), "generic", type_cmd)
     },
     Command {
         summary: "Returns all key names that match a pattern.",
         complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+        args: "pattern:pattern",
         ..Command::new("keys", 2, READONLY, (0, 0, 0), "generic", keys)
     },
     Command {
         since: "2.8.0",
         summary: "Iterates over the key names in the database.",
         complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        args: "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
         ..Command::new("scan", -2, READONLY, (0, 0, 0), "generic", scan)
     },
     Command {
@@ -55,11 +61,13 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Renames a key and overwrites the destination.",
         complexity: "O(1)",
+        args: "key newkey",
         ..Command::new("rename", 3, WRITE | EXCLUSIVE, (1, 2, 1), "generic", rename)
     },
     Command {
         summary: "Renames a key only when the target key name doesn't exist.",
         complexity: "O(1)",
+        args: "key newkey",
         ..Command::new(
             "renamenx",
             3,
@@ -73,69 +81,81 @@ pub static COMMANDS: &[Command] = &[
         since: "6.2.0",
         summary: "Copies the value of a key to a new key.",
         complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+        args: "source:key destination:key [DB destination-db:integer] [REPLACE]",
         ..Command::new("copy", -3, WRITE | DENYOOM | EXCLUSIVE, (1, 2, 1), "generic", copy)
     },
     Command {
         summary: "Moves a key to another database.",
         complexity: "O(1)",
+        args: "key db:integer",
         ..Command::new("move", 3, WRITE | FAST | EXCLUSIVE, (1, 1, 1), "generic", move_cmd)
     },
     Command {
         summary: "Sets the expiration time of a key in seconds.",
         complexity: "O(1)",
+        args: "key seconds:integer [NX | XX | GT | LT]",
         ..Command::new("expire", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "2.6.0",
         summary: "Sets the expiration time of a key in milliseconds.",
         complexity: "O(1)",
+        args: "key milliseconds:integer [NX | XX | GT | LT]",
         ..Command::new("pexpire", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "1.2.0",
         summary: "Sets the expiration time of a key to a Unix timestamp.",
         complexity: "O(1)",
+        args: "key unix-time-seconds:unix-time [NX | XX | GT | LT]",
         ..Command::new("expireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "2.6.0",
         summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
         complexity: "O(1)",
+        args: "key unix-time-milliseconds:unix-time [NX | XX | GT | LT]",
         ..Command::new("pexpireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         summary: "Returns the expiration time in seconds of a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("ttl", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "2.6.0",
         summary: "Returns the expiration time in milliseconds of a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("pttl", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "7.0.0",
         summary: "Returns the expiration time of a key as a Unix timestamp.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("expiretime", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "7.0.0",
         summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("pexpiretime", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "2.2.0",
         summary: "Removes the expiration time of a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("persist", 2, WRITE | FAST, (1, 1, 1), "generic", persist)
     },
     Command {
         since: "3.2.1",
         summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
         complexity: "O(N) where N is the number of keys that will be touched.",
+        args: "key...",
         ..Command::new("touch", -2, READONLY | FAST, (1, -1, 1), "generic", exists)
     },
     Command {
@@ -153,24 +173,28 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
         since: "2.2.3",
         summary: "Returns the internal encoding of a Redis object.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("encoding", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "4.0.0",
         summary: "Returns the logarithmic access frequency counter of a Redis object.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("freq", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "2.2.3",
         summary: "Returns the time since the last access to a Redis object.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("idletime", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "2.2.3",
         summary: "Returns the reference count of a value of a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("refcount", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {

@@ -11,9 +11,11 @@
 //! returns a [`Reply`]; it never touches the socket.
 
 pub mod connection;
+pub mod docs;
 pub mod groups;
 pub mod keys;
 pub mod redis8;
+pub mod server;
 pub mod stream;
 pub mod strings;
 pub mod transactions;
@@ -91,6 +93,10 @@ pub struct Command {
     pub since: &'static str,
     pub summary: &'static str,
     pub complexity: &'static str,
+    /// Argument syntax for COMMAND DOCS (and redis-cli's hints), in the
+    /// compact notation [`docs`] parses, for example
+    /// `key [NX | XX] [EX seconds:integer | KEEPTTL] field...`; empty: none given.
+    pub args: &'static str,
     /// None for a container whose work is done by its subcommands.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
@@ -115,6 +121,7 @@ impl Command {
             since: "1.0.0",
             summary: "",
             complexity: "",
+            args: "",
             handler: Some(handler),
             subcommands: &[],
         }
@@ -157,6 +164,7 @@ impl Table {
     pub fn new() -> Table {
         let families: &[&'static [Command]] = &[
             connection::COMMANDS,
+            server::COMMANDS,
             groups::COMMANDS,
             keys::COMMANDS,
             strings::COMMANDS,
@@ -230,6 +238,10 @@ impl Table {
             return Ok(top);
         }
         if args.len() < 2 {
+            // A container that also runs bare (COMMAND) checks its own arity.
+            if top.cmd.handler.is_some() && top.cmd.arity_ok(args.len()) {
+                return Ok(top);
+            }
             return Err(Error::WrongArity(top.full_name.clone()));
         }
         let Some(sub) = self.get_sub(top.cmd.name, &args[1]) else {

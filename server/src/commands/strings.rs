@@ -16,118 +16,139 @@ pub static COMMANDS: &[Command] = &[
     Command {
         summary: "Returns the string value of a key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("get", 2, READONLY | FAST, (1, 1, 1), "string", get)
     },
     Command {
         summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
         complexity: "O(1)",
+        args: "key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]",
         ..Command::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "string", set)
     },
     Command {
         summary: "Set the string value of a key only when the key doesn't exist.",
         complexity: "O(1)",
+        args: "key value",
         ..Command::new("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", setnx)
     },
     Command {
         since: "2.0.0",
         summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
         complexity: "O(1)",
+        args: "key seconds:integer value",
         ..Command::new("setex", 4, WRITE | DENYOOM, (1, 1, 1), "string", setex)
     },
     Command {
         since: "2.6.0",
         summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
         complexity: "O(1)",
+        args: "key milliseconds:integer value",
         ..Command::new("psetex", 4, WRITE | DENYOOM, (1, 1, 1), "string", setex)
     },
     Command {
         since: "6.2.0",
         summary: "Returns the string value of a key after deleting the key.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("getdel", 2, WRITE | FAST, (1, 1, 1), "string", getdel)
     },
     Command {
         since: "6.2.0",
         summary: "Returns the string value of a key after setting its expiration time.",
         complexity: "O(1)",
+        args: "key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | PERSIST]",
         ..Command::new("getex", -2, WRITE | FAST, (1, 1, 1), "string", getex)
     },
     Command {
         summary: "Returns the previous string value of a key after setting it to a new value.",
         complexity: "O(1)",
+        args: "key value",
         ..Command::new("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", getset)
     },
     Command {
         summary: "Atomically returns the string values of one or more keys.",
         complexity: "O(N) where N is the number of keys to retrieve.",
+        args: "key...",
         ..Command::new("mget", -2, READONLY | FAST, (1, -1, 1), "string", mget)
     },
     Command {
         since: "1.0.1",
         summary: "Atomically creates or modifies the string values of one or more keys.",
         complexity: "O(N) where N is the number of keys to set.",
+        args: "(key value)...",
         ..Command::new("mset", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset)
     },
     Command {
         since: "1.0.1",
         summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
         complexity: "O(N) where N is the number of keys to set.",
+        args: "(key value)...",
         ..Command::new("msetnx", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset)
     },
     Command {
         summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
         summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
         summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
+        args: "key increment:integer",
         ..Command::new("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
         summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
+        args: "key decrement:integer",
         ..Command::new("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
         since: "2.6.0",
         summary: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
+        args: "key increment:double",
         ..Command::new("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incrbyfloat)
     },
     Command {
         since: "2.0.0",
         summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
         complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+        args: "key value",
         ..Command::new("append", 3, WRITE | DENYOOM, (1, 1, 1), "string", append)
     },
     Command {
         since: "2.2.0",
         summary: "Returns the length of a string value.",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("strlen", 2, READONLY | FAST, (1, 1, 1), "string", strlen)
     },
     Command {
         since: "2.4.0",
         summary: "Returns a substring of the string stored at a key.",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        args: "key start:integer end:integer",
         ..Command::new("getrange", 4, READONLY, (1, 1, 1), "string", getrange)
     },
     Command {
         since: "1.0.0",
         summary: "Returns a substring from a string value.",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        args: "key start:integer end:integer",
         ..Command::new("substr", 4, READONLY, (1, 1, 1), "string", getrange)
     },
     Command {
         since: "2.2.0",
         summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
         complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+        args: "key offset:integer value",
         ..Command::new("setrange", 4, WRITE | DENYOOM, (1, 1, 1), "string", setrange)
     },
 ];

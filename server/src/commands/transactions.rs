@@ -66,6 +66,7 @@ pub static COMMANDS: &[Command] = &[
         since: "2.2.0",
         summary: "Monitors changes to keys to determine the execution of a transaction.",
         complexity: "O(1) for every key.",
+        args: "key...",
         ..Command::new(
             "watch",
             -2,
@@ -116,6 +117,7 @@ pub fn unwatch_all(shared: &Shared, client: &mut Client) {
         }
     }
     client.watched.clear();
+    client.info.watching.store(false, Ordering::Relaxed);
 }
 
 /// `EXEC`
@@ -196,6 +198,7 @@ fn watch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let live = ctx.db().exists(&key, ctx.now_ms);
         ctx.client.watched.push((db, key, live));
     }
+    ctx.client.info.watching.store(true, Ordering::Relaxed);
     Ok(Reply::OK)
 }
 

@@ -1,0 +1,1177 @@
+//! Server commands: INFO, CONFIG, DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE,
+//! SHUTDOWN, FUNCTION FLUSH, MEMORY, COMMAND.
+//!
+//! INFO reports what Sluice actually measures; a field Redis has and Sluice
+//! does not track is left out rather than filled with a made-up value, except
+//! for constants that are true of Sluice (no replicas, no persistence, no
+//! cluster). Memory figures are estimates computed from the keyspace with
+//! Redis's own accounting (see `keyspace::Value::memory_usage`).
+
+use super::{flags::*, help_reply, is, parse_int, Command, Ctx, TableEntry};
+use crate::error::{CmdResult, Error};
+use crate::keyspace::{glob, key_usage};
+use crate::protocol::Reply;
+use crate::server::Shared;
+use bytes::Bytes;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub static COMMANDS: &[Command] = &[
+    Command {
+        summary: "Returns information and statistics about the server.",
+        complexity: "O(1)",
+        args: "[section...]",
+        ..Command::new("info", -1, LOADING | STALE, (0, 0, 0), "server", info)
+    },
+    Command {
+        since: "2.0.0",
+        summary: "A container for server configuration commands.",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: CONFIG_SUBCOMMANDS,
+        ..Command::new("config", -2, 0, (0, 0, 0), "server", info)
+    },
+    Command {
+        summary: "Returns the number of keys in the database.",
+        complexity: "O(1)",
+        ..Command::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "server", dbsize)
+    },
+    Command {
+        summary: "Remove all keys from the current database.",
+        complexity: "O(N) where N is the number of keys in the selected database",
+        args: "[ASYNC | SYNC]",
+        ..Command::new("flushdb", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
+    },
+    Command {
+        summary: "Removes all keys from all databases.",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        args: "[ASYNC | SYNC]",
+        ..Command::new("flushall", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
+    },
+    Command {
+        since: "2.6.0",
+        summary: "Returns the server time.",
+        complexity: "O(1)",
+        ..Command::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "server", time)
+    },
+    Command {
+        summary: "Returns the Unix timestamp of the last successful save to disk.",
+        complexity: "O(1)",
+        ..Command::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "server", lastsave)
+    },
+    Command {
+        summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+        args: "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
+        ..Command::new(
+            "shutdown",
+            -1,
+            ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+            (0, 0, 0),
+            "server",
+            shutdown,
+        )
+    },
+    Command {
+        since: "7.0.0",
+        summary: "A container for function commands.",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: FUNCTION_SUBCOMMANDS,
+        ..Command::new("function", -2, 0, (0, 0, 0), "scripting", info)
+    },
+    Command {
+        since: "4.0.0",
+        summary: "A container for memory diagnostics commands.",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: MEMORY_SUBCOMMANDS,
+        ..Command::new("memory", -2, 0, (0, 0, 0), "server", info)
+    },
+    Command {
+        since: "2.8.13",
+        summary: "Returns detailed information about all commands.",
+        complexity: "O(N) where N is the total number of Redis commands",
+        subcommands: COMMAND_SUBCOMMANDS,
+        ..Command::new("command", -1, LOADING | STALE, (0, 0, 0), "server", command)
+    },
+];
+
+static CONFIG_SUBCOMMANDS: &[Command] = &[
+    Command {
+        since: "2.0.0",
+        summary: "Returns the effective values of configuration parameters.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        args: "parameter...",
+        ..Command::new(
+            "get",
+            -3,
+            ADMIN | NOSCRIPT | LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            config_get,
+        )
+    },
+    Command {
+        since: "2.0.0",
+        summary: "Sets configuration parameters in-flight.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        args: "(parameter value)...",
+        ..Command::new(
+            "set",
+            -4,
+            ADMIN | NOSCRIPT | LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            config_set,
+        )
+    },
+    Command {
+        since: "2.0.0",
+        summary: "Resets the server's statistics.",
+        complexity: "O(1)",
+        ..Command::new(
+            "resetstat",
+            2,
+            ADMIN | NOSCRIPT | LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            config_resetstat,
+        )
+    },
+    Command {
+        since: "5.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", config_help)
+    },
+];
+
+static FUNCTION_SUBCOMMANDS: &[Command] = &[
+    Command {
+        since: "7.0.0",
+        summary: "Deletes all libraries and functions.",
+        complexity: "O(N) where N is the number of functions deleted",
+        args: "[ASYNC | SYNC]",
+        ..Command::new(
+            "flush",
+            -2,
+            WRITE | NOSCRIPT,
+            (0, 0, 0),
+            "scripting",
+            function_flush,
+        )
+    },
+    Command {
+        since: "7.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        ..Command::new(
+            "help",
+            2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "scripting",
+            function_help,
+        )
+    },
+];
+
+static MEMORY_SUBCOMMANDS: &[Command] = &[
+    Command {
+        since: "4.0.0",
+        summary: "Estimates the memory usage of a key.",
+        complexity: "O(N) where N is the number of samples.",
+        args: "key [SAMPLES count:integer]",
+        ..Command::new("usage", -3, READONLY, (2, 2, 1), "server", memory_usage)
+    },
+    Command {
+        since: "4.0.0",
+        summary: "Outputs memory problems report.",
+        complexity: "O(1)",
+        ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", memory_help)
+    },
+];
+
+static COMMAND_SUBCOMMANDS: &[Command] = &[
+    Command {
+        since: "2.8.13",
+        summary: "Returns a count of commands.",
+        complexity: "O(1)",
+        ..Command::new(
+            "count",
+            2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_count,
+        )
+    },
+    Command {
+        since: "7.0.0",
+        summary: "Returns documentary information about one, multiple or all commands.",
+        complexity: "O(N) where N is the number of commands to look up",
+        args: "[command-name...]",
+        ..Command::new(
+            "docs",
+            -2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_docs,
+        )
+    },
+    Command {
+        since: "2.8.13",
+        summary: "Extracts the key names from an arbitrary command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        args: "command arg...",
+        ..Command::new(
+            "getkeys",
+            -4,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_getkeys,
+        )
+    },
+    Command {
+        since: "2.8.13",
+        summary: "Returns information about one, multiple or all commands.",
+        complexity: "O(N) where N is the number of commands to look up",
+        args: "[command-name...]",
+        ..Command::new(
+            "info",
+            -2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_info,
+        )
+    },
+    Command {
+        since: "7.0.0",
+        summary: "Returns a list of command names.",
+        complexity: "O(N) where N is the total number of Redis commands",
+        args: "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern:pattern]",
+        ..Command::new(
+            "list",
+            -2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_list,
+        )
+    },
+    Command {
+        since: "5.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        ..Command::new(
+            "help",
+            2,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_help,
+        )
+    },
+];
+
+// ---------------------------------------------------------------- INFO
+
+/// The largest `used_memory` INFO has reported (`used_memory_peak`).
+static MEMORY_PEAK: AtomicU64 = AtomicU64::new(0);
+
+/// Sections in the order INFO prints them, and whether `INFO` / `INFO default` includes them.
+const SECTIONS: &[(&str, bool)] = &[
+    ("server", true),
+    ("clients", true),
+    ("memory", true),
+    ("persistence", true),
+    ("stats", true),
+    ("replication", true),
+    ("cpu", true),
+    ("modules", true),
+    ("commandstats", false),
+    ("errorstats", true),
+    ("cluster", true),
+    ("keyspace", true),
+];
+
+/// `INFO [section ...]`
+fn info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let mut wanted: Vec<&str> = Vec::new();
+    let mut all = false;
+    if args.len() == 1 {
+        wanted.extend(SECTIONS.iter().filter(|s| s.1).map(|s| s.0));
+    }
+    for a in &args[1..] {
+        let a = a.to_ascii_lowercase();
+        match &a[..] {
+            b"default" => wanted.extend(SECTIONS.iter().filter(|s| s.1).map(|s| s.0)),
+            b"all" | b"everything" => all = true,
+            name => {
+                if let Some(s) = SECTIONS.iter().find(|s| s.0.as_bytes() == name) {
+                    wanted.push(s.0);
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(4096);
+    for (name, _) in SECTIONS {
+        if !all && !wanted.contains(name) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\r\n");
+        }
+        section(ctx, name, &mut out);
+    }
+    Ok(Reply::Verbatim("txt", Bytes::from(out)))
+}
+
+/// Redis's `bytesToHuman`.
+pub fn bytes_human(n: u64) -> String {
+    let n = n as f64;
+    const K: f64 = 1024.0;
+    if n < K {
+        format!("{}B", n as u64)
+    } else if n < K * K {
+        format!("{:.2}K", n / K)
+    } else if n < K * K * K {
+        format!("{:.2}M", n / (K * K))
+    } else if n < K * K * K * K {
+        format!("{:.2}G", n / (K * K * K))
+    } else if n < K * K * K * K * K {
+        format!("{:.2}T", n / (K * K * K * K))
+    } else {
+        format!("{:.2}P", n / (K * K * K * K * K))
+    }
+}
+
+/// Estimated bytes of all data (keys and values) in every database.
+pub fn dataset_memory(shared: &Shared) -> u64 {
+    shared
+        .keyspace
+        .dbs()
+        .iter()
+        .map(|db| db.memory_usage() as u64)
+        .sum()
+}
+
+/// Fixed per-client bookkeeping (buffers, state), as an estimate.
+const CLIENT_OVERHEAD: u64 = 20 * 1024;
+/// Server structures present at startup (command table, databases...).
+const STARTUP_OVERHEAD: u64 = 800 * 1024;
+
+fn proc_status_kb(field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User and system CPU seconds of the process, from /proc (Linux).
+fn cpu_times() -> Option<(f64, f64)> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are 14th and 15th.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = 100.0; // USER_HZ on Linux
+    Some((
+        f[11].parse::<f64>().ok()? / ticks,
+        f[12].parse::<f64>().ok()? / ticks,
+    ))
+}
+
+fn line(out: &mut String, k: &str, v: impl std::fmt::Display) {
+    let _ = write!(out, "{k}:{v}\r\n");
+}
+
+fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
+    let shared = ctx.shared;
+    let now = ctx.now_ms;
+    match name {
+        "server" => {
+            out.push_str("# Server\r\n");
+            line(out, "redis_version", super::connection::REDIS_VERSION);
+            line(out, "redis_git_sha1", "00000000");
+            line(out, "redis_git_dirty", 0);
+            line(out, "redis_build_id", "0");
+            line(out, "redis_mode", "standalone");
+            line(out, "sluice_version", env!("CARGO_PKG_VERSION"));
+            let ostype = std::fs::read_to_string("/proc/sys/kernel/ostype")
+                .unwrap_or_else(|_| std::env::consts::OS.to_string());
+            let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+            line(
+                out,
+                "os",
+                format!(
+                    "{} {} {}",
+                    ostype.trim(),
+                    release.trim(),
+                    std::env::consts::ARCH
+                ),
+            );
+            line(out, "arch_bits", usize::BITS);
+            line(out, "monotonic_clock", "POSIX clock_gettime");
+            line(out, "multiplexing_api", "epoll");
+            line(out, "process_id", std::process::id());
+            line(out, "process_supervised", "no");
+            line(out, "run_id", &shared.run_id);
+            let port = shared.local_addr.lock().map(|a| a.port()).unwrap_or(0);
+            line(out, "tcp_port", port);
+            line(out, "server_time_usec", shared.clock.now_us());
+            let up = now.saturating_sub(shared.started_ms) / 1000;
+            line(out, "uptime_in_seconds", up);
+            line(out, "uptime_in_days", up / 86400);
+            line(out, "hz", 10);
+            line(out, "configured_hz", 10);
+            line(out, "lru_clock", (now / 1000) & ((1 << 24) - 1));
+            let exe = std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            line(out, "executable", exe);
+            line(
+                out,
+                "config_file",
+                shared.config.file.as_deref().unwrap_or(""),
+            );
+            line(out, "io_threads_active", 0);
+        }
+        "clients" => {
+            out.push_str("# Clients\r\n");
+            line(out, "connected_clients", shared.clients.connected());
+            line(out, "cluster_connections", 0);
+            line(
+                out,
+                "maxclients",
+                shared.runtime.get("maxclients").unwrap_or_default(),
+            );
+            let blocked = shared.clients.blocked();
+            line(out, "blocked_clients", blocked);
+            line(out, "tracking_clients", 0);
+            line(out, "clients_in_timeout_table", blocked);
+            line(
+                out,
+                "total_blocking_keys",
+                shared.keyspace.events.blocking_keys(),
+            );
+            let watching = shared
+                .clients
+                .map
+                .iter()
+                .filter(|c| c.watching.load(Ordering::Relaxed))
+                .count();
+            line(out, "watching_clients", watching);
+            line(
+                out,
+                "total_watched_keys",
+                shared.keyspace.events.watched_keys(),
+            );
+        }
+        "memory" => {
+            out.push_str("# Memory\r\n");
+            let dataset = dataset_memory(shared);
+            let overhead = STARTUP_OVERHEAD + CLIENT_OVERHEAD * shared.clients.connected() as u64;
+            let used = dataset + overhead;
+            let peak = MEMORY_PEAK.fetch_max(used, Ordering::Relaxed).max(used);
+            line(out, "used_memory", used);
+            line(out, "used_memory_human", bytes_human(used));
+            let rss = proc_status_kb("VmRSS:").unwrap_or(0) * 1024;
+            line(out, "used_memory_rss", rss);
+            line(out, "used_memory_rss_human", bytes_human(rss));
+            line(out, "used_memory_peak", peak);
+            line(out, "used_memory_peak_human", bytes_human(peak));
+            line(
+                out,
+                "used_memory_peak_perc",
+                format!("{:.2}%", used as f64 * 100.0 / peak.max(1) as f64),
+            );
+            line(out, "used_memory_overhead", overhead);
+            line(out, "used_memory_startup", STARTUP_OVERHEAD);
+            line(out, "used_memory_dataset", dataset);
+            line(
+                out,
+                "used_memory_dataset_perc",
+                format!("{:.2}%", dataset as f64 * 100.0 / used.max(1) as f64),
+            );
+            line(out, "maxmemory", 0);
+            line(out, "maxmemory_human", "0B");
+            line(out, "maxmemory_policy", "noeviction");
+            line(
+                out,
+                "mem_fragmentation_ratio",
+                format!("{:.2}", rss as f64 / used.max(1) as f64),
+            );
+            line(out, "mem_allocator", "libc");
+            line(out, "lazyfree_pending_objects", 0);
+        }
+        "persistence" => {
+            out.push_str("# Persistence\r\n");
+            line(out, "loading", 0);
+            line(out, "async_loading", 0);
+            line(out, "rdb_changes_since_last_save", 0);
+            line(out, "rdb_bgsave_in_progress", 0);
+            line(out, "rdb_last_save_time", shared.started_ms / 1000);
+            line(out, "rdb_last_bgsave_status", "ok");
+            line(out, "rdb_saves", 0);
+            line(out, "aof_enabled", 0);
+            line(out, "aof_rewrite_in_progress", 0);
+            line(out, "aof_last_write_status", "ok");
+        }
+        "stats" => {
+            let st = &shared.stats;
+            out.push_str("# Stats\r\n");
+            line(
+                out,
+                "total_connections_received",
+                shared.clients.total_connections.load(Ordering::Relaxed),
+            );
+            line(
+                out,
+                "total_commands_processed",
+                st.commands_processed.load(Ordering::Relaxed),
+            );
+            line(
+                out,
+                "total_net_input_bytes",
+                st.net_input_bytes.load(Ordering::Relaxed),
+            );
+            line(
+                out,
+                "total_net_output_bytes",
+                st.net_output_bytes.load(Ordering::Relaxed),
+            );
+            line(
+                out,
+                "rejected_connections",
+                shared.clients.rejected_connections.load(Ordering::Relaxed),
+            );
+            line(out, "expired_keys", st.expired_keys.load(Ordering::Relaxed));
+            line(out, "evicted_keys", 0);
+            line(out, "pubsub_channels", 0);
+            line(out, "pubsub_patterns", 0);
+            line(
+                out,
+                "total_error_replies",
+                st.error_replies.load(Ordering::Relaxed),
+            );
+        }
+        "replication" => {
+            out.push_str("# Replication\r\n");
+            line(out, "role", "master");
+            line(out, "connected_slaves", 0);
+            line(out, "master_failover_state", "no-failover");
+            line(out, "master_replid", &shared.run_id);
+            line(out, "master_replid2", "0".repeat(40));
+            line(out, "master_repl_offset", 0);
+            line(out, "second_repl_offset", -1);
+            line(out, "repl_backlog_active", 0);
+            line(out, "repl_backlog_size", 1048576);
+            line(out, "repl_backlog_first_byte_offset", 0);
+            line(out, "repl_backlog_histlen", 0);
+        }
+        "cpu" => {
+            out.push_str("# CPU\r\n");
+            let (user, sys) = cpu_times().unwrap_or((0.0, 0.0));
+            line(out, "used_cpu_sys", format!("{sys:.6}"));
+            line(out, "used_cpu_user", format!("{user:.6}"));
+            line(out, "used_cpu_sys_children", "0.000000");
+            line(out, "used_cpu_user_children", "0.000000");
+        }
+        "modules" => out.push_str("# Modules\r\n"),
+        "commandstats" => {
+            out.push_str("# Commandstats\r\n");
+            for e in &shared.table.entries {
+                let s = &e.stats;
+                let calls = s.calls.load(Ordering::Relaxed);
+                let rejected = s.rejected_calls.load(Ordering::Relaxed);
+                let failed = s.failed_calls.load(Ordering::Relaxed);
+                if calls == 0 && rejected == 0 && failed == 0 {
+                    continue;
+                }
+                let usec = s.usec.load(Ordering::Relaxed);
+                let per = if calls == 0 {
+                    0.0
+                } else {
+                    usec as f64 / calls as f64
+                };
+                let _ = write!(
+                    out,
+                    "cmdstat_{}:calls={calls},usec={usec},usec_per_call={per:.2},rejected_calls={rejected},failed_calls={failed}\r\n",
+                    e.full_name
+                );
+            }
+        }
+        "errorstats" => {
+            out.push_str("# Errorstats\r\n");
+            let map = shared.stats.errors_by_code.lock();
+            let mut codes: Vec<_> = map.iter().collect();
+            codes.sort();
+            for (code, n) in codes {
+                let _ = write!(out, "errorstat_{code}:count={n}\r\n");
+            }
+        }
+        "cluster" => {
+            out.push_str("# Cluster\r\n");
+            line(out, "cluster_enabled", 0);
+        }
+        "keyspace" => {
+            out.push_str("# Keyspace\r\n");
+            for (i, db) in shared.keyspace.dbs().iter().enumerate() {
+                let keys = db.len();
+                if keys == 0 {
+                    continue;
+                }
+                let expires = db.volatile.load(Ordering::Relaxed);
+                let _ = write!(
+                    out,
+                    "db{i}:keys={keys},expires={expires},avg_ttl={}\r\n",
+                    avg_ttl(db, now)
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Average remaining TTL (ms) of volatile keys, estimated from a sample of
+/// up to 1000 keys as Redis estimates it by sampling.
+fn avg_ttl(db: &crate::keyspace::Db, now: u64) -> u64 {
+    if db.volatile.load(Ordering::Relaxed) == 0 {
+        return 0;
+    }
+    let (keys, _) = db.keys_from(0, 1000);
+    let (mut sum, mut n) = (0u64, 0u64);
+    for k in keys {
+        if let Some(Some(t)) = db.peek(&k, now, |e| e.expire_at) {
+            sum += t.saturating_sub(now);
+            n += 1;
+        }
+    }
+    sum.checked_div(n).unwrap_or(0)
+}
+
+// ---------------------------------------------------------------- CONFIG
+
+/// `CONFIG GET pattern [pattern ...]`
+fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let all = ctx.shared.runtime.all();
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for pat in &args[2..] {
+        for (name, value) in &all {
+            if glob::matches(pat, name.as_bytes(), true) && seen.insert(name.clone()) {
+                out.push((
+                    Reply::Bulk(Bytes::from(name.clone())),
+                    Reply::Bulk(Bytes::from(value.clone())),
+                ));
+            }
+        }
+    }
+    Ok(Reply::Map(out))
+}
+
+/// `CONFIG SET parameter value [parameter value ...]`
+fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    if args.len() % 2 == 1 {
+        return Err(Error::WrongArity("config|set".into()));
+    }
+    let pairs: Vec<(String, String)> = args[2..]
+        .chunks(2)
+        .map(|kv| {
+            (
+                String::from_utf8_lossy(&kv[0]).into_owned(),
+                String::from_utf8_lossy(&kv[1]).into_owned(),
+            )
+        })
+        .collect();
+    ctx.shared.runtime.set_many(&pairs).map_err(Error::err)?;
+    Ok(Reply::OK)
+}
+
+/// `CONFIG RESETSTAT`
+fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let shared = ctx.shared;
+    let st = &shared.stats;
+    for a in [
+        &st.commands_processed,
+        &st.error_replies,
+        &st.expired_keys,
+        &st.net_input_bytes,
+        &st.net_output_bytes,
+        &shared.clients.total_connections,
+        &shared.clients.rejected_connections,
+    ] {
+        a.store(0, Ordering::Relaxed);
+    }
+    st.errors_by_code.lock().clear();
+    for e in &shared.table.entries {
+        for a in [
+            &e.stats.calls,
+            &e.stats.usec,
+            &e.stats.rejected_calls,
+            &e.stats.failed_calls,
+        ] {
+            a.store(0, Ordering::Relaxed);
+        }
+    }
+    MEMORY_PEAK.store(0, Ordering::Relaxed);
+    Ok(Reply::OK)
+}
+
+fn config_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(help_reply(
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+        ],
+    ))
+}
+
+// ---------------------------------------------------------------- keyspace-wide
+
+/// `DBSIZE`
+fn dbsize(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(Reply::Int(ctx.db().len() as i64))
+}
+
+/// `FLUSHDB [ASYNC|SYNC]` / `FLUSHALL [ASYNC|SYNC]`
+///
+/// Runs with the gate held exclusively. Watched keys that held a value are
+/// touched first (their EXEC will fail), as Redis does; then the data goes.
+fn flush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    if args.len() > 2 || (args.len() == 2 && !is(&args[1], "async") && !is(&args[1], "sync")) {
+        return Err(Error::Syntax);
+    }
+    let all = is(&args[0], "flushall");
+    let ks = &ctx.shared.keyspace;
+    let scope = if all { None } else { Some(ctx.client.db) };
+    for (db, key) in ks.events.registered_keys(scope) {
+        if ks.db(db).exists(&key, ctx.now_ms) {
+            ks.signal(db, &key);
+        }
+    }
+    match scope {
+        Some(db) => {
+            ks.db(db).clear();
+        }
+        None => {
+            for db in ks.dbs() {
+                db.clear();
+            }
+        }
+    }
+    Ok(Reply::OK)
+}
+
+/// `TIME`
+fn time(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let us = ctx.shared.clock.now_us();
+    let mut b = itoa::Buffer::new();
+    let secs = Reply::bulk_from(b.format(us / 1_000_000).as_bytes());
+    let micros = Reply::bulk_from(b.format(us % 1_000_000).as_bytes());
+    Ok(Reply::Array(vec![secs, micros]))
+}
+
+/// `LASTSAVE`: Sluice never saves; the time it started stands in.
+fn lastsave(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(Reply::Int((ctx.shared.started_ms / 1000) as i64))
+}
+
+/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`
+///
+/// Sluice keeps no data on disk, so SAVE and NOSAVE mean the same. On success
+/// nothing is replied: the server stops and every connection closes.
+fn shutdown(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let (mut save, mut nosave, mut abort) = (false, false, false);
+    for a in &args[1..] {
+        if is(a, "nosave") {
+            nosave = true;
+        } else if is(a, "save") {
+            save = true;
+        } else if is(a, "now") || is(a, "force") {
+        } else if is(a, "abort") {
+            abort = true;
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    if (save && nosave) || (abort && args.len() > 2) {
+        return Err(Error::Syntax);
+    }
+    if abort {
+        return Err(Error::err("No shutdown in progress."));
+    }
+    tracing::warn!("User requested shutdown...");
+    ctx.shared.shutdown.cancel();
+    ctx.client.close_after_reply = true;
+    Ok(Reply::Raw(Bytes::new()))
+}
+
+/// `FUNCTION FLUSH [ASYNC|SYNC]`: Sluice has no functions; flushing none succeeds.
+fn function_flush(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    if args.len() > 3 || (args.len() == 3 && !is(&args[2], "async") && !is(&args[2], "sync")) {
+        return Err(Error::err("FUNCTION FLUSH only supports SYNC|ASYNC option"));
+    }
+    Ok(Reply::OK)
+}
+
+fn function_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(help_reply(
+        "FUNCTION",
+        &[
+            "FLUSH [ASYNC|SYNC]",
+            "    Delete all the libraries.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the libraries.",
+            "    * SYNC: Synchronously flush the libraries.",
+        ],
+    ))
+}
+
+/// `MEMORY USAGE key [SAMPLES count]`
+fn memory_usage(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let mut i = 3;
+    while i < args.len() {
+        if is(&args[i], "samples") && i + 1 < args.len() {
+            let n = parse_int(&args[i + 1])?;
+            if n < 0 {
+                return Err(Error::Syntax);
+            }
+            i += 2;
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    let key = &args[2];
+    Ok(ctx
+        .db()
+        .peek(key, ctx.now_ms, |e| {
+            Reply::Int((key_usage(key) + e.value.memory_usage()) as i64)
+        })
+        .unwrap_or(Reply::Nil))
+}
+
+fn memory_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(help_reply(
+        "MEMORY",
+        &[
+            "USAGE <key> [SAMPLES <count>]",
+            "    Return memory in bytes used by <key> and its value. Nested values are",
+            "    sampled up to <count> times (default: 5, 0 means sample all).",
+        ],
+    ))
+}
+
+// ---------------------------------------------------------------- COMMAND
+
+/// ACL categories Redis puts a command in, derived from its flags and group.
+fn acl_categories(e: &TableEntry) -> Vec<&'static str> {
+    let c = e.cmd;
+    let mut v = Vec::new();
+    if c.has(WRITE) {
+        v.push("@write");
+    }
+    if c.has(READONLY) {
+        v.push("@read");
+    }
+    let group = match c.group {
+        "string" => Some("@string"),
+        "stream" => Some("@stream"),
+        "generic" => Some("@keyspace"),
+        "connection" => Some("@connection"),
+        "transactions" => Some("@transaction"),
+        "scripting" => Some("@scripting"),
+        _ => None,
+    };
+    if c.has(ADMIN) {
+        v.push("@admin");
+    }
+    v.extend(group);
+    v.push(if c.has(FAST) { "@fast" } else { "@slow" });
+    if c.has(BLOCKING) {
+        v.push("@blocking");
+    }
+    if c.has(ADMIN) {
+        v.push("@dangerous");
+    }
+    v
+}
+
+/// One COMMAND INFO entry (Redis 7's ten fields).
+fn command_info_reply(e: &TableEntry, table: &super::Table) -> Reply {
+    let c = e.cmd;
+    let flags: Vec<Reply> = NAMES
+        .iter()
+        .filter(|(f, _)| c.has(*f))
+        .map(|(_, n)| Reply::status(n))
+        .collect();
+    let (first, last, step) = c.keys;
+    let mut specs = Vec::new();
+    if first > 0 {
+        let access = if c.has(WRITE) {
+            vec![Reply::status("RW"), Reply::status("update")]
+        } else {
+            vec![Reply::status("RO"), Reply::status("access")]
+        };
+        let lastkey = if last < 0 { last } else { last - first };
+        specs.push(Reply::Map(vec![
+            (Reply::bulk_str("flags"), Reply::Set(access)),
+            (
+                Reply::bulk_str("begin_search"),
+                Reply::Map(vec![
+                    (Reply::bulk_str("type"), Reply::bulk_str("index")),
+                    (
+                        Reply::bulk_str("spec"),
+                        Reply::Map(vec![(Reply::bulk_str("index"), Reply::Int(first as i64))]),
+                    ),
+                ]),
+            ),
+            (
+                Reply::bulk_str("find_keys"),
+                Reply::Map(vec![
+                    (Reply::bulk_str("type"), Reply::bulk_str("range")),
+                    (
+                        Reply::bulk_str("spec"),
+                        Reply::Map(vec![
+                            (Reply::bulk_str("lastkey"), Reply::Int(lastkey as i64)),
+                            (Reply::bulk_str("keystep"), Reply::Int(step as i64)),
+                            (Reply::bulk_str("limit"), Reply::Int(0)),
+                        ]),
+                    ),
+                ]),
+            ),
+        ]));
+    }
+    let subs: Vec<Reply> = c
+        .subcommands
+        .iter()
+        .filter_map(|s| table.get_sub(c.name, s.name.as_bytes()))
+        .map(|s| command_info_reply(s, table))
+        .collect();
+    Reply::Array(vec![
+        Reply::Bulk(Bytes::from(e.full_name.clone())),
+        Reply::Int(c.arity as i64),
+        Reply::Set(flags),
+        Reply::Int(first as i64),
+        Reply::Int(last as i64),
+        Reply::Int(step as i64),
+        Reply::Set(acl_categories(e).into_iter().map(Reply::status).collect()),
+        Reply::Set(vec![]),
+        Reply::Array(specs),
+        Reply::Array(subs),
+    ])
+}
+
+/// `COMMAND`: every top-level command's info. The container `COMMAND` has a
+/// handler of its own for the bare form.
+fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &ctx.shared.table;
+    Ok(Reply::Array(
+        table
+            .top_level()
+            .map(|e| command_info_reply(e, table))
+            .collect(),
+    ))
+}
+
+fn command_count(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(Reply::Int(ctx.shared.table.top_level().count() as i64))
+}
+
+/// Finds `name` or `parent|sub`.
+fn lookup<'t>(table: &'t super::Table, name: &[u8]) -> Option<&'t TableEntry> {
+    match name.iter().position(|&c| c == b'|') {
+        Some(p) => {
+            let parent = table.get(&name[..p])?;
+            table.get_sub(parent.cmd.name, &name[p + 1..])
+        }
+        None => table.get(name),
+    }
+}
+
+/// `COMMAND INFO [command-name ...]`
+fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &ctx.shared.table;
+    if args.len() == 2 {
+        return command(ctx, args);
+    }
+    Ok(Reply::Array(
+        args[2..]
+            .iter()
+            .map(|n| {
+                lookup(table, n)
+                    .map(|e| command_info_reply(e, table))
+                    .unwrap_or(Reply::Nil)
+            })
+            .collect(),
+    ))
+}
+
+/// One COMMAND DOCS entry: summary, since, group, complexity, arguments, subcommands.
+fn command_docs_reply(e: &TableEntry, table: &super::Table) -> Reply {
+    let c = e.cmd;
+    let mut m = vec![
+        (Reply::bulk_str("summary"), Reply::bulk_str(c.summary)),
+        (Reply::bulk_str("since"), Reply::bulk_str(c.since)),
+        (Reply::bulk_str("group"), Reply::bulk_str(c.group)),
+        (Reply::bulk_str("complexity"), Reply::bulk_str(c.complexity)),
+    ];
+    if let Some(args) = super::docs::arguments(e) {
+        m.push((Reply::bulk_str("arguments"), args));
+    }
+    if !c.subcommands.is_empty() {
+        let subs = c
+            .subcommands
+            .iter()
+            .filter_map(|s| table.get_sub(c.name, s.name.as_bytes()))
+            .map(|s| {
+                (
+                    Reply::Bulk(Bytes::from(s.full_name.clone())),
+                    command_docs_reply(s, table),
+                )
+            })
+            .collect();
+        m.push((Reply::bulk_str("subcommands"), Reply::Map(subs)));
+    }
+    Reply::Map(m)
+}
+
+/// `COMMAND DOCS [command-name ...]`
+fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &ctx.shared.table;
+    let entries: Vec<&TableEntry> = if args.len() == 2 {
+        table.top_level().collect()
+    } else {
+        args[2..].iter().filter_map(|n| lookup(table, n)).collect()
+    };
+    Ok(Reply::Map(
+        entries
+            .into_iter()
+            .map(|e| {
+                (
+                    Reply::Bulk(Bytes::from(e.full_name.clone())),
+                    command_docs_reply(e, table),
+                )
+            })
+            .collect(),
+    ))
+}
+
+/// `COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]`
+fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &ctx.shared.table;
+    enum Filter<'a> {
+        All,
+        Module,
+        AclCat(&'a [u8]),
+        Pattern(&'a [u8]),
+    }
+    let filter = match args.len() {
+        2 => Filter::All,
+        5 if is(&args[2], "filterby") => {
+            if is(&args[3], "module") {
+                Filter::Module
+            } else if is(&args[3], "aclcat") {
+                Filter::AclCat(&args[4])
+            } else if is(&args[3], "pattern") {
+                Filter::Pattern(&args[4])
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        _ => return Err(Error::Syntax),
+    };
+    let names = table
+        .entries
+        .iter()
+        .filter(|e| match filter {
+            Filter::All => true,
+            Filter::Module => false,
+            Filter::AclCat(cat) => acl_categories(e)
+                .iter()
+                .any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(cat)),
+            Filter::Pattern(p) => glob::matches(p, e.full_name.as_bytes(), true),
+        })
+        .map(|e| Reply::Bulk(Bytes::from(e.full_name.clone())))
+        .collect();
+    Ok(Reply::Array(names))
+}
+
+/// `COMMAND GETKEYS command [arg ...]`
+fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &ctx.shared.table;
+    let cmd_args = &args[2..];
+    let entry = match table.get(&cmd_args[0]) {
+        Some(top) if !top.cmd.subcommands.is_empty() && top.cmd.handler.is_none() => {
+            cmd_args.get(1).and_then(|s| table.get_sub(top.cmd.name, s))
+        }
+        other => other,
+    };
+    let Some(e) = entry else {
+        return Err(Error::err("Invalid command specified"));
+    };
+    let c = e.cmd;
+    let (first, last, step) = c.keys;
+    if first <= 0 {
+        return Err(Error::err("The command has no key arguments"));
+    }
+    let argc = cmd_args.len() as i32;
+    if (c.arity > 0 && c.arity != argc) || argc < -c.arity {
+        return Err(Error::err(
+            "Invalid number of arguments specified for command",
+        ));
+    }
+    let last = if last < 0 { argc + last } else { last };
+    let mut keys = Vec::new();
+    let mut i = first;
+    while i <= last && i < argc {
+        keys.push(Reply::Bulk(cmd_args[i as usize].clone()));
+        i += step.max(1);
+    }
+    Ok(Reply::Array(keys))
+}
+
+fn command_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(help_reply(
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+        ],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_like_redis() {
+        assert_eq!(bytes_human(1000), "1000B");
+        assert_eq!(bytes_human(990616), "967.40K");
+        assert_eq!(bytes_human(6995968), "6.67M");
+    }
+}
