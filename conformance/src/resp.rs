@@ -62,19 +62,36 @@ pub fn frame_len(buf: &[u8], resp3: bool) -> Result<Option<usize>, String> {
     // Try the connection's protocol first, then the other one: a reply framed
     // only by the other decoder then fails the byte comparison, with a readable report.
     let first = if resp3 { r3() } else { r2() };
-    match first {
-        Ok(r) => Ok(r),
-        Err(e) => {
-            let other = if resp3 { r2() } else { r3() };
-            other.map_err(|_| e.to_string())
-        }
+    let e = match first {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    if let Ok(r) = if resp3 { r2() } else { r3() } {
+        return Ok(r);
+    }
+    // A reply mixing both protocols is legitimate Redis output: `HELLO 3`
+    // queued in a MULTI switches protocol halfway through the EXEC reply.
+    // Neither decoder frames that; the order-preserving reader below does.
+    let mut p = Parser {
+        buf,
+        pos: 0,
+        incomplete: false,
+    };
+    match p.value() {
+        Ok(_) => Ok(Some(p.pos)),
+        Err(_) if p.incomplete => Ok(None),
+        Err(_) => Err(e.to_string()),
     }
 }
 
 /// Parses one complete, already framed reply. Returns the value and the
 /// number of bytes it used.
 pub fn parse(buf: &[u8]) -> Result<(V, usize), String> {
-    let mut p = Parser { buf, pos: 0 };
+    let mut p = Parser {
+        buf,
+        pos: 0,
+        incomplete: false,
+    };
     let v = p.value()?;
     Ok((v, p.pos))
 }
@@ -82,15 +99,17 @@ pub fn parse(buf: &[u8]) -> Result<(V, usize), String> {
 struct Parser<'a> {
     buf: &'a [u8],
     pos: usize,
+    /// Set when an error was only the end of the buffer.
+    incomplete: bool,
 }
 
 impl<'a> Parser<'a> {
     fn line(&mut self) -> Result<&'a [u8], String> {
         let rest = &self.buf[self.pos..];
-        let end = rest
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or("unterminated line")?;
+        let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else {
+            self.incomplete = true;
+            return Err("unterminated line".into());
+        };
         self.pos += end + 2;
         Ok(&rest[..end])
     }
@@ -106,6 +125,7 @@ impl<'a> Parser<'a> {
     fn blob(&mut self, n: i64) -> Result<Bytes, String> {
         let n = n as usize;
         if self.pos + n + 2 > self.buf.len() {
+            self.incomplete = true;
             return Err("truncated blob".into());
         }
         let b = Bytes::copy_from_slice(&self.buf[self.pos..self.pos + n]);
@@ -123,6 +143,7 @@ impl<'a> Parser<'a> {
 
     fn value(&mut self) -> Result<V, String> {
         let Some(&tag) = self.buf.get(self.pos) else {
+            self.incomplete = true;
             return Err("empty".into());
         };
         self.pos += 1;
@@ -378,5 +399,10 @@ mod tests {
         }
         assert_eq!(frame_len(b"*2\r\n:1\r\n", false).unwrap(), None);
         assert_eq!(frame_len(b"_\r\n", false).unwrap(), Some(3));
+        // Mixed protocols inside one reply (HELLO 3 queued in MULTI).
+        let mixed = b"*2\r\n$-1\r\n%1\r\n$1\r\na\r\n:1\r\n";
+        assert_eq!(frame_len(mixed, false).unwrap(), Some(mixed.len()));
+        assert_eq!(frame_len(&mixed[..mixed.len() - 1], false).unwrap(), None);
+        assert!(frame_len(b"?what\r\n", false).is_err());
     }
 }
