@@ -92,6 +92,7 @@ pub static COMMANDS: &[Command] = &[
         since: "5.0.0",
         summary: "A container for consumer groups commands.",
         complexity: "Depends on subcommand.",
+        args: "",
         handler: None,
         subcommands: XGROUP_SUBCOMMANDS,
     },
