@@ -118,7 +118,12 @@ impl Error {
     }
 }
 
+/// Redis formats these with `%.*s`, which also stops at a NUL byte.
 fn trunc(b: &[u8], max: usize) -> String {
+    let b = match b.iter().position(|&c| c == 0) {
+        Some(z) => &b[..z],
+        None => b,
+    };
     let b = &b[..b.len().min(max)];
     String::from_utf8_lossy(b).into_owned()
 }

@@ -675,8 +675,9 @@ fn config_get(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 
 /// `CONFIG SET parameter value [parameter value ...]`
 fn config_set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    // Redis 7.0 answers an odd argument count with a syntax error, not an arity error.
     if args.len() % 2 == 1 {
-        return Err(Error::WrongArity("config|set".into()));
+        return Err(Error::Syntax);
     }
     let pairs: Vec<(String, String)> = args[2..]
         .chunks(2)
