@@ -628,6 +628,25 @@ impl Groups {
         self.map.iter().map(|(k, g)| (k, &**g))
     }
 
+    /// Whether `id` is pending in any group (Redis 8's ACKED trimming keeps it).
+    pub fn is_pending_anywhere(&self, id: StreamId) -> bool {
+        self.map.values().any(|g| g.pel.contains(id))
+    }
+
+    /// Whether every group has been delivered `id` (its last ID is at or past it).
+    pub fn all_delivered(&self, id: StreamId) -> bool {
+        self.map.values().all(|g| g.last_id >= id)
+    }
+
+    /// Drops `id` from every group's PEL (Redis 8's DELREF); returns how many
+    /// groups had it pending.
+    pub fn forget_everywhere(&mut self, id: StreamId) -> usize {
+        self.map
+            .values_mut()
+            .filter_map(|g| g.ack(id).then_some(()))
+            .count()
+    }
+
     pub fn memory_usage(&self) -> usize {
         self.map
             .iter()
@@ -687,6 +706,16 @@ mod tests {
         assert_eq!(g.delete_consumer(b"alice"), None);
         g.check_invariants();
         assert_eq!(g.pending_len(), 1);
+        let mut gs = Groups::default();
+        assert!(gs.create(b"a", id(5), 0));
+        assert!(!gs.create(b"a", id(5), 0));
+        gs.create(b"b", id(1), 0);
+        let (x, _) = gs.get_mut(b"b").unwrap().get_or_create_consumer(b"x", 0);
+        gs.get_mut(b"b").unwrap().deliver(id(1), x, 0);
+        assert!(gs.is_pending_anywhere(id(1)));
+        assert!(gs.all_delivered(id(1)) && !gs.all_delivered(id(2)));
+        assert_eq!(gs.forget_everywhere(id(1)), 1);
+        assert!(!gs.is_pending_anywhere(id(1)));
         // The freed slot is reused.
         let (c, _) = g.get_or_create_consumer(b"carol", 40);
         assert_eq!(c, a);
