@@ -16,6 +16,7 @@ use super::{flags::*, is, parse_int, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
 use crate::protocol::Reply;
+use crate::stream::group::nack::count_value;
 use crate::stream::group::{AutoClaimOpts, ClaimOpts, Group, StreamMeta, INVALID_ENTRIES_READ};
 use crate::stream::{id as sid, Stream, StreamId};
 use bytes::Bytes;
@@ -462,6 +463,8 @@ struct ReadGroupArgs<'a> {
     consumer: &'a Bytes,
     count: usize,
     noack: bool,
+    /// `CLAIM min-idle-time` (Redis 8.4): served by commands/redis8.rs.
+    claim: Option<i64>,
 }
 
 /// `>` is represented as the maximal ID, as Redis represents it.
@@ -524,6 +527,11 @@ fn serve_group_inner(
     };
     let (slot, _) = g.get_or_create_consumer(a.consumer, now);
     g.touch_seen(slot, now);
+    if let (Some(min_idle), false) = (a.claim, history) {
+        return Ok(super::redis8::serve_claim(
+            s, g, slot, min_idle, a.count, a.noack, now,
+        ));
+    }
     if !serve {
         return Ok(None);
     }
@@ -568,11 +576,12 @@ fn serve_group_inner(
 fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let r = super::stream::parse_read_args(args, ctx.now_ms, true)?;
     let (group, consumer) = r.group.as_ref().expect("parse_read_args requires GROUP");
-    let a = ReadGroupArgs {
+    let mut a = ReadGroupArgs {
         group,
         consumer,
         count: r.count,
         noack: r.noack,
+        claim: r.claim,
     };
     let (keys, idargs) = (r.keys(args), r.ids(args));
     // Validate every key, group and ID before serving any (no partial effects).
@@ -592,6 +601,10 @@ fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             .ok_or_else(|| Error::NoGroupReadgroup(lossy(key), lossy(a.group)))?;
         if let Some(entries) = r {
             served.push((key.clone(), entries));
+        }
+        if id != NEW_ENTRIES {
+            // Redis clears CLAIM after serving history, for the rest of the command.
+            a.claim = None;
         }
     }
     if !served.is_empty() {
@@ -613,6 +626,23 @@ fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     match r.block {
         Some(ms) if ctx.may_block() => {
+            if let Some(min_idle) = a.claim {
+                // Also wake when a pending entry becomes idle enough to claim.
+                let mut deadline = u64::MAX;
+                for key in keys {
+                    let d = with_stream(ctx, key, |s| {
+                        Ok(s.groups
+                            .get(a.group)
+                            .map(|g| super::redis8::claim_deadline(s, g, min_idle, now)))
+                    })?;
+                    if let Some(Some(d)) = d {
+                        deadline = deadline.min(d);
+                    }
+                }
+                if deadline != u64::MAX {
+                    super::redis8::wake_at(ctx, keys, deadline);
+                }
+            }
             ctx.block = Some(BlockRequest {
                 keys: keys.to_vec(),
                 timeout: (ms > 0).then(|| Duration::from_millis(ms)),
@@ -711,7 +741,7 @@ fn xpending(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                         id_reply(r.id),
                         Reply::Bulk(r.consumer),
                         Reply::Int(r.idle),
-                        Reply::Int(r.count as i64),
+                        Reply::Int(count_value(r.count)),
                     ])
                 })
                 .collect(),
@@ -979,8 +1009,8 @@ pub fn xinfo_full_groups(s: &Stream, count: usize) -> Reply {
                         Reply::Array(vec![
                             id_reply(id),
                             Reply::Bulk(g.consumer(n.consumer).name.clone()),
-                            Reply::Int(n.time as i64),
-                            Reply::Int(n.count as i64),
+                            Reply::Int(g.shown_time(&n) as i64),
+                            Reply::Int(count_value(n.count)),
                         ])
                     })
                     .collect();
@@ -996,7 +1026,7 @@ pub fn xinfo_full_groups(s: &Stream, count: usize) -> Reply {
                                 Reply::Array(vec![
                                     id_reply(id),
                                     Reply::Int(n.time as i64),
-                                    Reply::Int(n.count as i64),
+                                    Reply::Int(count_value(n.count)),
                                 ])
                             })
                             .collect();
@@ -1009,15 +1039,20 @@ pub fn xinfo_full_groups(s: &Stream, count: usize) -> Reply {
                         ])
                     })
                     .collect();
-                Reply::Map(vec![
+                let mut fields = vec![
                     (bulk("name"), Reply::Bulk(name.clone())),
                     (bulk("last-delivered-id"), id_reply(g.last_id)),
                     (bulk("entries-read"), entries_read_reply(g.entries_read)),
                     (bulk("lag"), lag_reply(g, &m)),
                     (bulk("pel-count"), Reply::Int(g.pending_len() as i64)),
-                    (bulk("pending"), Reply::Array(pending)),
-                    (bulk("consumers"), Reply::Array(consumers)),
-                ])
+                ];
+                // Redis 8.8's nacked-count, for groups that used XNACK (docs/redis8.md).
+                if g.nack_used() {
+                    fields.push((bulk("nacked-count"), Reply::Int(g.nacked_count() as i64)));
+                }
+                fields.push((bulk("pending"), Reply::Array(pending)));
+                fields.push((bulk("consumers"), Reply::Array(consumers)));
+                Reply::Map(fields)
             })
             .collect(),
     )

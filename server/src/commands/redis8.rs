@@ -9,18 +9,40 @@ use super::stream::stream_mut;
 use super::{parse_int, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::protocol::Reply;
+use crate::stream::group::nack::{count_value, NackMode};
+use crate::stream::group::Group;
 use crate::stream::idmp::{self, Idmp};
 use crate::stream::refs::RefPolicy;
-use crate::stream::{id, StreamId};
+use crate::stream::{id, write_array_len, Stream, StreamId};
 use bytes::Bytes;
 use std::sync::atomic::Ordering;
 
-pub static COMMANDS: &[Command] = &[Command {
-    since: "8.6.0",
-    summary: "Sets the IDMP configuration parameters for a stream.",
-    complexity: "O(1)",
-    ..Command::new("xcfgset", -2, WRITE | FAST, (1, 1, 1), "stream", xcfgset)
-}];
+pub static COMMANDS: &[Command] = &[
+    Command {
+        since: "8.2.0",
+        summary: "Acknowledges and conditionally deletes one or multiple entries for a stream consumer group.",
+        complexity: "O(1) for each entry ID processed.",
+        ..Command::new("xackdel", -6, WRITE | FAST, (1, 1, 1), "stream", xackdel)
+    },
+    Command {
+        since: "8.6.0",
+        summary: "Sets the IDMP configuration parameters for a stream.",
+        complexity: "O(1)",
+        ..Command::new("xcfgset", -2, WRITE | FAST, (1, 1, 1), "stream", xcfgset)
+    },
+    Command {
+        since: "8.2.0",
+        summary: "Deletes one or multiple entries from the stream.",
+        complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
+        ..Command::new("xdelex", -5, WRITE | FAST, (1, 1, 1), "stream", xdelex)
+    },
+    Command {
+        since: "8.8.0",
+        summary: "Releases pending messages back to the group's PEL without acknowledging them, making them available for re-delivery.",
+        complexity: "O(1) for each message ID processed.",
+        ..Command::new("xnack", -7, WRITE | FAST, (1, 1, 1), "stream", xnack)
+    },
+];
 
 // ---- XADD / XTRIM options ----
 
@@ -160,8 +182,53 @@ pub fn trim(
 ) -> u64 {
     match policy {
         RefPolicy::KeepRef => s.trim(strategy, approx, limit),
-        // Without consumer groups nothing is referenced.
-        RefPolicy::DelRef | RefPolicy::Acked => s.trim_checked(strategy, limit, |_, live| live),
+        RefPolicy::DelRef | RefPolicy::Acked => {
+            // The log is trimmed while the groups are consulted: take them out.
+            let mut groups = std::mem::take(&mut s.groups);
+            let refs = Refs::new(&groups);
+            let n = s.trim_checked(strategy, limit, |id, live| match policy {
+                RefPolicy::Acked => live && !refs.referenced(&groups, id),
+                _ => {
+                    drop_refs(&mut groups, id);
+                    live
+                }
+            });
+            s.groups = groups;
+            n
+        }
+    }
+}
+
+/// Redis's `streamEntryIsReferenced`: the smallest last-delivered-id of the
+/// stream's groups, computed once per command (deleting entries and removing
+/// PEL references never moves a group's last-delivered-id).
+struct Refs {
+    min_last: Option<StreamId>,
+}
+
+impl Refs {
+    fn new(groups: &crate::stream::group::Groups) -> Refs {
+        Refs {
+            min_last: groups.iter().map(|(_, g)| g.last_id).min(),
+        }
+    }
+
+    /// An entry is referenced while some group has not read it or has it pending.
+    fn referenced(&self, groups: &crate::stream::group::Groups, id: StreamId) -> bool {
+        match self.min_last {
+            None => false,
+            Some(min) if id > min => true,
+            Some(_) => groups.iter().any(|(_, g)| g.nack(id).is_some()),
+        }
+    }
+}
+
+/// DELREF: removes `id` from every group's PEL (and its owner's).
+fn drop_refs(groups: &mut crate::stream::group::Groups, id: StreamId) {
+    for name in groups.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>() {
+        if let Some(g) = groups.get_mut(&name) {
+            g.ack(id);
+        }
     }
 }
 
@@ -170,14 +237,12 @@ pub fn trim(
 /// `XCFGSET key [IDMP-DURATION duration] [IDMP-MAXSIZE maxsize]`
 fn xcfgset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     // Redis looks the key up first: a missing key or another type wins over
-    // any argument error.
-    let exists = super::stream::stream_ref(ctx, &args[1], |_| ())?;
-    if exists.is_none() {
-        return Err(Error::NoSuchKey);
-    }
-    let (duration, maxsize) = parse_xcfgset(&args[2..])?;
-    let changed = stream_mut(ctx, &args[1], |s| s.idmp.configure(duration, maxsize))?
-        .ok_or(Error::NoSuchKey)?;
+    // any argument error (the closure only runs for a stream).
+    let changed = stream_mut(ctx, &args[1], |s| {
+        let (duration, maxsize) = parse_xcfgset(&args[2..])?;
+        Ok::<_, Error>(s.idmp.configure(duration, maxsize))
+    })?
+    .ok_or(Error::NoSuchKey)??;
     if changed {
         // Clearing the tables is a write (WATCH sees it).
         ctx.signal(&args[1]);
@@ -276,6 +341,357 @@ pub fn parse_ids_block(args: &[Bytes], start: usize) -> CmdResult<(RefPolicy, us
 /// changes.
 pub fn parse_ids(args: &[Bytes]) -> CmdResult<Vec<StreamId>> {
     args.iter().map(|a| id::parse_strict(a, 0)).collect()
+}
+
+fn int_array(v: &[i64]) -> Reply {
+    let mut out = Vec::with_capacity(v.len() * 4 + 16);
+    write_array_len(&mut out, v.len());
+    let mut b = itoa::Buffer::new();
+    for n in v {
+        out.push(b':');
+        out.extend_from_slice(b.format(*n).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    Reply::Raw(Bytes::from(out))
+}
+
+fn missing_all(n: usize) -> Reply {
+    int_array(&vec![-1; n])
+}
+
+/// Deletes `ids` under `policy` (XDELEX; XACKDEL after acknowledging):
+/// per ID -1 (no such entry), 1 (deleted), 2 (kept: still referenced).
+/// `pending` tells, for XACKDEL, which IDs were in the group's PEL; the
+/// others get -1 and are left alone.
+fn delete_with_policy(
+    s: &mut Stream,
+    ids: &[StreamId],
+    policy: RefPolicy,
+    pending: Option<&[bool]>,
+) -> (Vec<i64>, bool) {
+    let mut out = Vec::with_capacity(ids.len());
+    let mut deleted = false;
+    let refs = Refs::new(&s.groups);
+    for (i, &id) in ids.iter().enumerate() {
+        if let Some(p) = pending {
+            if !p[i] {
+                out.push(-1);
+                continue;
+            }
+        }
+        let keep = match policy {
+            RefPolicy::Acked => refs.referenced(&s.groups, id),
+            RefPolicy::DelRef => {
+                drop_refs(&mut s.groups, id);
+                false
+            }
+            RefPolicy::KeepRef => false,
+        };
+        let r = if keep {
+            2
+        } else if s.delete(id) {
+            deleted = true;
+            1
+        } else if pending.is_some() {
+            // XACKDEL: acknowledged; the entry was already gone.
+            1
+        } else {
+            -1
+        };
+        out.push(r);
+    }
+    (out, deleted)
+}
+
+// ---- XDELEX ----
+
+/// `XDELEX key [KEEPREF | DELREF | ACKED] IDS numids id [id ...]`
+fn xdelex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let key = &args[1];
+    // Redis checks the type first, then the options; a missing key answers
+    // before the IDs are parsed.
+    let block = parse_ids_block(args, 2);
+    let r = stream_mut(ctx, key, |s| {
+        let (policy, at, n) = block.clone()?;
+        let ids = parse_ids(&args[at..at + n])?;
+        Ok::<_, Error>(delete_with_policy(s, &ids, policy, None))
+    })?;
+    let Some(r) = r else {
+        return Ok(missing_all(block?.2));
+    };
+    let (out, deleted) = r?;
+    if deleted {
+        ctx.signal(key);
+    }
+    Ok(int_array(&out))
+}
+
+// ---- XACKDEL ----
+
+/// `XACKDEL key group [KEEPREF | DELREF | ACKED] IDS numids id [id ...]`
+fn xackdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let (key, group) = (&args[1], &args[2]);
+    let block = parse_ids_block(args, 3);
+    let r = stream_mut(ctx, key, |s| {
+        let (policy, at, n) = block.clone()?;
+        let Some(g) = s.groups.get_mut(group) else {
+            // No such group: -1 for every ID, which are not even parsed.
+            return Ok(None);
+        };
+        let ids = parse_ids(&args[at..at + n])?;
+        let pending: Vec<bool> = ids.iter().map(|&id| g.ack(id)).collect();
+        Ok::<_, Error>(Some(delete_with_policy(s, &ids, policy, Some(&pending))))
+    })?;
+    let Some((out, deleted)) = r.transpose()?.flatten() else {
+        return Ok(missing_all(block?.2));
+    };
+    if deleted {
+        ctx.signal(key);
+    }
+    Ok(int_array(&out))
+}
+
+// ---- XNACK ----
+
+/// Parsed XNACK arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NackArgs {
+    mode: NackMode,
+    /// Index range of the IDs.
+    ids_at: usize,
+    nids: usize,
+    retry: Option<u64>,
+    force: bool,
+}
+
+/// `XNACK key group <SILENT | FAIL | FATAL> ...` from argument 3 on: the mode,
+/// then `IDS numids id...`, `RETRYCOUNT count` and `FORCE` in any order.
+fn parse_xnack(args: &[Bytes]) -> CmdResult<NackArgs> {
+    let m = &args[3][..];
+    let mode = if m.eq_ignore_ascii_case(b"silent") {
+        NackMode::Silent
+    } else if m.eq_ignore_ascii_case(b"fail") {
+        NackMode::Fail
+    } else if m.eq_ignore_ascii_case(b"fatal") {
+        NackMode::Fatal
+    } else {
+        return Err(Error::err("mode must be SILENT, FAIL, or FATAL"));
+    };
+    let mut ids = None;
+    let mut retry = None;
+    let mut force = false;
+    let mut i = 4;
+    while i < args.len() {
+        let a = &args[i][..];
+        if a.eq_ignore_ascii_case(b"ids") && i + 1 < args.len() {
+            let n = parse_int(&args[i + 1])
+                .ok()
+                .filter(|&n| (1..=i32::MAX as i64).contains(&n))
+                .ok_or_else(|| Error::err("numids must be a positive integer"))?
+                as usize;
+            if args.len() - (i + 2) < n {
+                return Err(Error::err("number of IDs doesn't match numids"));
+            }
+            ids = Some((i + 2, n));
+            i += 2 + n;
+        } else if a.eq_ignore_ascii_case(b"retrycount") && i + 1 < args.len() {
+            let n = parse_int(&args[i + 1])?;
+            if n < 0 {
+                return Err(Error::err("Invalid RETRYCOUNT value, must be >= 0"));
+            }
+            retry = Some(n as u64);
+            i += 2;
+        } else if a.eq_ignore_ascii_case(b"force") {
+            force = true;
+            i += 1;
+        } else {
+            return Err(Error::err(format!(
+                "Unrecognized XNACK option '{}'",
+                String::from_utf8_lossy(a)
+            )));
+        }
+    }
+    let (ids_at, nids) = ids.ok_or_else(|| Error::err("syntax error, expected IDS keyword"))?;
+    Ok(NackArgs {
+        mode,
+        ids_at,
+        nids,
+        retry,
+        force,
+    })
+}
+
+fn nogroup(key: &[u8], group: &[u8]) -> Error {
+    Error::Other(format!(
+        "NOGROUP No such key '{}' or consumer group '{}'",
+        String::from_utf8_lossy(key),
+        String::from_utf8_lossy(group)
+    ))
+}
+
+/// `XNACK key group <SILENT | FAIL | FATAL> IDS numids id [id ...] [RETRYCOUNT count] [FORCE]`
+fn xnack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let (key, group) = (&args[1], &args[2]);
+    let a = parse_xnack(args)?;
+    let ids = parse_ids(&args[a.ids_at..a.ids_at + a.nids])?;
+    let released = stream_mut(ctx, key, |s| {
+        let mut groups = std::mem::take(&mut s.groups);
+        let r = groups
+            .get_mut(group)
+            .map(|g| released_count(s, g, &ids, &a));
+        s.groups = groups;
+        r
+    })?
+    .flatten()
+    .ok_or_else(|| nogroup(key, group))?;
+    if released > 0 {
+        // Released entries are claimable at once: wake XREADGROUP ... CLAIM readers.
+        ctx.signal(key);
+    }
+    Ok(Reply::Int(released))
+}
+
+fn released_count(s: &Stream, g: &mut Group, ids: &[StreamId], a: &NackArgs) -> i64 {
+    let mut n = 0;
+    for &id in ids {
+        let exists = a.force && g.nack(id).is_none() && s.get(id).is_some();
+        if g.xnack(id, a.mode, a.retry, a.force, exists) {
+            n += 1;
+        }
+    }
+    n
+}
+
+// ---- XREADGROUP ... CLAIM ----
+
+/// `CLAIM min-idle-time` at `args[i]` in the XREAD/XREADGROUP option loop:
+/// Some(value) when it is one (the caller skips two arguments).
+pub fn parse_claim_option(args: &[Bytes], i: usize, group_cmd: bool) -> CmdResult<Option<i64>> {
+    if !args[i].eq_ignore_ascii_case(b"claim") || i + 1 >= args.len() {
+        return Ok(None);
+    }
+    if !group_cmd {
+        return Err(Error::err(
+            "The CLAIM option is only supported by XREADGROUP. You called XREAD instead.",
+        ));
+    }
+    let v = crate::protocol::request::parse_i64(&args[i + 1])
+        .ok_or_else(|| Error::err("min-idle-time is not an integer or out of range"))?;
+    if v < 0 {
+        return Err(Error::err("min-idle-time must be a positive integer"));
+    }
+    Ok(Some(v))
+}
+
+/// Appends `*4 id [fields] :idle :count`, the form of every entry XREADGROUP
+/// returns when CLAIM is given. False when the entry is not in the stream.
+fn push_claim_entry(out: &mut Vec<u8>, s: &Stream, id: StreamId, idle: i64, count: i64) -> bool {
+    let Some(e) = s.get(id) else {
+        return false;
+    };
+    out.extend_from_slice(b"*4\r\n");
+    let mut idb = Vec::with_capacity(41);
+    id.write_to(&mut idb);
+    crate::stream::Elem::Bytes(&idb).write_bulk(out);
+    write_array_len(out, e.num_fields() * 2);
+    for (f, v) in e.fields() {
+        f.write_bulk(out);
+        v.write_bulk(out);
+    }
+    let mut b = itoa::Buffer::new();
+    for n in [idle, count] {
+        out.push(b':');
+        out.extend_from_slice(b.format(n).as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    true
+}
+
+/// What `XREADGROUP ... CLAIM min_idle ... >` returns for one stream (the
+/// consumer `slot` already exists and was seen): idle pending entries first,
+/// claimed for the consumer, then new entries; every entry as `*4 id fields
+/// idle count`. None when there is nothing to claim nor read.
+pub fn serve_claim(
+    s: &Stream,
+    g: &mut Group,
+    slot: u32,
+    min_idle: i64,
+    count: usize,
+    noack: bool,
+    now: u64,
+) -> Option<Reply> {
+    let claimable: Vec<_> = g
+        .claimable(now, min_idle)
+        .into_iter()
+        .filter(|(id, _)| s.get(*id).is_some())
+        .collect();
+    let has_new = matches!(s.last_entry(), Some(e) if e.id > g.last_id);
+    if claimable.is_empty() && !has_new {
+        return None;
+    }
+    let mut body = Vec::new();
+    let mut n = 0usize;
+    for (id, nack) in claimable {
+        if count != 0 && n == count {
+            break;
+        }
+        let idle = g.idle(&nack, now);
+        if push_claim_entry(&mut body, s, id, idle, count_value(nack.count)) {
+            g.claim_delivered(id, slot, now);
+            n += 1;
+        }
+    }
+    if has_new && (count == 0 || n < count) {
+        let m = super::groups::meta(s);
+        let from = g.last_id.next();
+        if let Some(from) = from {
+            for e in s.range(from, StreamId::MAX) {
+                if count != 0 && n == count {
+                    break;
+                }
+                g.advance(e.id, &m);
+                push_claim_entry(&mut body, s, e.id, 0, 0);
+                if !noack {
+                    g.deliver(e.id, slot, now);
+                }
+                n += 1;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(body.len() + 16);
+    write_array_len(&mut out, n);
+    out.extend_from_slice(&body);
+    Some(Reply::Raw(Bytes::from(out)))
+}
+
+/// When a blocked `XREADGROUP ... CLAIM min_idle` can next claim from this
+/// group: the oldest pending entry still in the stream becomes idle enough,
+/// or, with none, `min_idle` from now (Redis's `trackStreamClaimTimeouts`).
+pub fn claim_deadline(s: &Stream, g: &Group, min_idle: i64, now: u64) -> u64 {
+    let base = g.oldest_delivery(|id| s.get(id).is_some()).unwrap_or(now);
+    base.saturating_add(min_idle as u64)
+}
+
+/// Wakes the clients blocked on `keys` at `deadline_ms` (by the server's
+/// clock), so a blocked `XREADGROUP ... CLAIM` runs again when pending
+/// entries become claimable. A wake-up is only a nudge: the command checks
+/// again and blocks again when there is still nothing.
+pub fn wake_at(ctx: &Ctx<'_>, keys: &[Bytes], deadline_ms: u64) {
+    let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let shared = ctx.shared.clone();
+    let db = ctx.client.db;
+    let keys = keys.to_vec();
+    let wait = deadline_ms.saturating_sub(ctx.now_ms);
+    rt.spawn(async move {
+        // One extra millisecond: the entry must be strictly idle enough when the
+        // command runs again.
+        tokio::time::sleep(std::time::Duration::from_millis(wait.saturating_add(1))).await;
+        for k in &keys {
+            shared.keyspace.events.signal_blocking(db, k);
+        }
+    });
 }
 
 #[cfg(test)]

@@ -614,6 +614,8 @@ pub struct ReadArgs {
     /// `GROUP group consumer` (XREADGROUP only).
     pub group: Option<(Bytes, Bytes)>,
     pub noack: bool,
+    /// XREADGROUP `CLAIM min-idle-time` (Redis 8.4; commands/redis8.rs).
+    pub claim: Option<i64>,
     /// Index of the first key; keys are `streams_at..streams_at + nstreams`,
     /// IDs follow them.
     pub streams_at: usize,
@@ -638,6 +640,7 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
         block: None,
         group: None,
         noack: false,
+        claim: None,
         streams_at: 0,
         nstreams: 0,
     };
@@ -656,6 +659,9 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
             // Redis 7.0 has no overflow check here: a huge timeout waits forever.
             let _ = now_ms;
             r.block = Some(t as u64);
+        } else if let Some(min_idle) = redis8::parse_claim_option(args, i, group_cmd)? {
+            r.claim = Some(min_idle);
+            i += 1;
         } else if is(o, "count") && more > 0 {
             i += 1;
             r.count = parse_int(&args[i])?.max(0) as usize;

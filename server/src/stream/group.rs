@@ -29,6 +29,9 @@ use super::StreamId;
 use bytes::Bytes;
 use std::collections::BTreeMap;
 
+/// Redis 8.x: XNACK's unowned entries and the XREADGROUP CLAIM order.
+pub mod nack;
+
 /// `entries_read` value meaning "not known".
 pub const INVALID_ENTRIES_READ: i64 = -1;
 
@@ -363,7 +366,12 @@ impl Group {
         let row = |id: StreamId, n: Nack| PendingRow {
             id,
             consumer: self.consumer(n.consumer).name.clone(),
-            idle: (now as i64 - n.time as i64).max(0),
+            // XNACK'ed entries (delivery time 0 in Redis) show -1.
+            idle: if self.is_unowned(&n) {
+                -1
+            } else {
+                (now as i64 - n.time as i64).max(0)
+            },
             count: n.count,
         };
         let idle_ok = |n: &Nack| min_idle == 0 || (now as i64 - n.time as i64) >= min_idle;
@@ -435,7 +443,11 @@ impl Group {
         }
         let n = match current {
             Some(n) => {
-                if o.min_idle != 0 && (now as i64 - n.time as i64) < o.min_idle {
+                // An entry released by XNACK is claimable whatever the idle time.
+                if o.min_idle != 0
+                    && !self.is_unowned(&n)
+                    && (now as i64 - n.time as i64) < o.min_idle
+                {
                     return false;
                 }
                 n
@@ -571,6 +583,9 @@ impl Group {
             }
             owned += c.pel.len();
         }
+        // Entries released by XNACK belong to a hidden, unnamed slot (nack.rs).
+        let unowned = self.check_unowned();
+        owned += unowned;
         assert_eq!(owned, self.pel.len(), "every pending entry has one owner");
         for (_, n) in self.pel.iter() {
             assert!(
@@ -579,7 +594,8 @@ impl Group {
             );
         }
         let live = self.slots.iter().filter(|s| s.is_some()).count();
-        assert_eq!(live, self.names.len());
+        let hidden = usize::from(self.nack_used());
+        assert_eq!(live, self.names.len() + hidden);
         assert_eq!(live + self.free.len(), self.slots.len());
         assert!(self.entries_read >= -1);
     }
