@@ -185,11 +185,10 @@ pub fn trim(
         RefPolicy::DelRef | RefPolicy::Acked => {
             // The log is trimmed while the groups are consulted: take them out.
             let mut groups = std::mem::take(&mut s.groups);
-            let refs = Refs::new(&groups);
             let n = s.trim_checked(strategy, limit, |id, live| match policy {
-                RefPolicy::Acked => live && !refs.referenced(&groups, id),
+                RefPolicy::Acked => live && !referenced(&groups, id),
                 _ => {
-                    drop_refs(&mut groups, id);
+                    groups.forget_everywhere(id);
                     live
                 }
             });
@@ -199,37 +198,10 @@ pub fn trim(
     }
 }
 
-/// Redis's `streamEntryIsReferenced`: the smallest last-delivered-id of the
-/// stream's groups, computed once per command (deleting entries and removing
-/// PEL references never moves a group's last-delivered-id).
-struct Refs {
-    min_last: Option<StreamId>,
-}
-
-impl Refs {
-    fn new(groups: &crate::stream::group::Groups) -> Refs {
-        Refs {
-            min_last: groups.iter().map(|(_, g)| g.last_id).min(),
-        }
-    }
-
-    /// An entry is referenced while some group has not read it or has it pending.
-    fn referenced(&self, groups: &crate::stream::group::Groups, id: StreamId) -> bool {
-        match self.min_last {
-            None => false,
-            Some(min) if id > min => true,
-            Some(_) => groups.iter().any(|(_, g)| g.nack(id).is_some()),
-        }
-    }
-}
-
-/// DELREF: removes `id` from every group's PEL (and its owner's).
-fn drop_refs(groups: &mut crate::stream::group::Groups, id: StreamId) {
-    for name in groups.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>() {
-        if let Some(g) = groups.get_mut(&name) {
-            g.ack(id);
-        }
-    }
+/// Redis's `streamEntryIsReferenced`: some group has not been delivered the
+/// entry yet, or has it pending.
+fn referenced(groups: &crate::stream::group::Groups, id: StreamId) -> bool {
+    !groups.all_delivered(id) || groups.is_pending_anywhere(id)
 }
 
 // ---- XCFGSET ----
@@ -371,7 +343,6 @@ fn delete_with_policy(
 ) -> (Vec<i64>, bool) {
     let mut out = Vec::with_capacity(ids.len());
     let mut deleted = false;
-    let refs = Refs::new(&s.groups);
     for (i, &id) in ids.iter().enumerate() {
         if let Some(p) = pending {
             if !p[i] {
@@ -380,9 +351,9 @@ fn delete_with_policy(
             }
         }
         let keep = match policy {
-            RefPolicy::Acked => refs.referenced(&s.groups, id),
+            RefPolicy::Acked => referenced(&s.groups, id),
             RefPolicy::DelRef => {
-                drop_refs(&mut s.groups, id);
+                s.groups.forget_everywhere(id);
                 false
             }
             RefPolicy::KeepRef => false,
