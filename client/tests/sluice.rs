@@ -61,3 +61,52 @@ async fn idempotent_producer() {
     patterns::idempotent_producer(&newer, "{idem3}").await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_recovery() {
+    let (server, c) = sluice().await;
+    patterns::crash_recovery(&c, "{crash}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_to_dlq() {
+    let (server, c) = sluice().await;
+    patterns::poison_to_dlq(&c, "{poison}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_then_success() {
+    let (server, c) = sluice().await;
+    patterns::transient_then_success(&c, "{transient}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trim_two_groups() {
+    let (server, c) = sluice().await;
+    patterns::trim_two_groups(&c, "{trim}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_releases_in_flight() {
+    let (server, c) = sluice().await;
+    patterns::shutdown_releases_in_flight(&c, "{shut}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn producer_retention_keeps_unread() {
+    let (server, c) = sluice().await;
+    patterns::producer_retention_keeps_unread(&c, "{ret}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn soak_10k() {
+    let (server, c) = sluice().await;
+    patterns::soak(&c, "{soak}", 10_000, 42).await;
+    server.shutdown().await;
+}
