@@ -140,9 +140,17 @@ impl<'a> EntryRef<'a> {
     /// Appends the RESP form `*2\r\n$..id\r\n*2n\r\n...` (the same in RESP2 and RESP3).
     pub fn write_resp(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"*2\r\n");
-        let mut idb = Vec::with_capacity(41);
-        self.id.write_to(&mut idb);
-        node::Elem::Bytes(&idb).write_bulk(out);
+        // The ID formatted on the stack: no allocation per entry.
+        let mut idb = [0u8; 41];
+        let mut b = itoa::Buffer::new();
+        let ms = b.format(self.id.ms).as_bytes();
+        idb[..ms.len()].copy_from_slice(ms);
+        idb[ms.len()] = b'-';
+        let mut n = ms.len() + 1;
+        let seq = b.format(self.id.seq).as_bytes();
+        idb[n..n + seq.len()].copy_from_slice(seq);
+        n += seq.len();
+        node::write_bulk(out, &idb[..n]);
         write_array_len(out, self.head.nfields as usize * 2);
         for (f, v) in self.fields() {
             f.write_bulk(out);

@@ -92,23 +92,10 @@ pub enum Elem<'a> {
 impl<'a> Elem<'a> {
     /// Appends the RESP bulk string form (`$len\r\n...\r\n`).
     pub fn write_bulk(&self, out: &mut Vec<u8>) {
-        let mut b = itoa::Buffer::new();
         match *self {
-            Elem::Bytes(s) => {
-                out.push(b'$');
-                out.extend_from_slice(b.format(s.len()).as_bytes());
-                out.extend_from_slice(b"\r\n");
-                out.extend_from_slice(s);
-            }
-            Elem::Int(n) => {
-                let digits = itoa::Buffer::new().format(n).len();
-                out.push(b'$');
-                out.extend_from_slice(b.format(digits).as_bytes());
-                out.extend_from_slice(b"\r\n");
-                out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-            }
+            Elem::Bytes(s) => write_bulk(out, s),
+            Elem::Int(n) => write_bulk(out, itoa::Buffer::new().format(n).as_bytes()),
         }
-        out.extend_from_slice(b"\r\n");
     }
 
     /// The bytes (integers formatted back to their decimal text).
@@ -142,6 +129,17 @@ impl<'a> Elem<'a> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Appends `$len\r\n<s>\r\n`.
+#[inline]
+pub fn write_bulk(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 16);
+    out.push(b'$');
+    out.extend_from_slice(itoa::Buffer::new().format(s.len()).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(s);
+    out.extend_from_slice(b"\r\n");
 }
 
 // ---- varints ----
