@@ -24,15 +24,16 @@ use std::time::Duration;
 pub static XINFO_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "5.0.0",
-        summary: "Returns information about a stream.",
+        summary: "Get information about a stream",
         complexity: "O(1)",
+        args: "key [FULL [COUNT count:integer]]",
         ..Command::new("stream", -3, READONLY, (2, 2, 1), "stream", xinfo_stream)
     },
     super::groups::XINFO_CONSUMERS,
     super::groups::XINFO_GROUPS,
     Command {
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "stream", xinfo_help)
     },
@@ -41,55 +42,63 @@ pub static XINFO_SUBCOMMANDS: &[Command] = &[
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "5.0.0",
-        summary: "Appends a new message to a stream. Creates the key if it doesn't exist.",
+        summary: "Appends a new entry to a stream",
         complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
+        args: "key [NOMKSTREAM] [(MAXLEN | MINID) [= | ~] threshold [LIMIT count:integer]] (* | id) (field value)...",
         ..Command::new("xadd", -5, WRITE | DENYOOM | FAST, (1, 1, 1), "stream", xadd)
     },
     Command {
         since: "5.0.0",
-        summary: "Return the number of messages in a stream.",
+        summary: "Return the number of entries in a stream",
         complexity: "O(1)",
+        args: "key",
         ..Command::new("xlen", 2, READONLY | FAST, (1, 1, 1), "stream", xlen)
     },
     Command {
         since: "5.0.0",
-        summary: "Returns the messages from a stream within a range of IDs.",
+        summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
         complexity: "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        args: "key start end [COUNT count:integer]",
         ..Command::new("xrange", -4, READONLY, (1, 1, 1), "stream", xrange)
     },
     Command {
         since: "5.0.0",
-        summary: "Returns the messages from a stream within a range of IDs in reverse order.",
+        summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
         complexity: "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        args: "key end start [COUNT count:integer]",
         ..Command::new("xrevrange", -4, READONLY, (1, 1, 1), "stream", xrevrange)
     },
     Command {
         since: "5.0.0",
-        summary: "Returns the number of messages after removing them from a stream.",
+        summary: "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.",
         complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
+        args: "key id...",
         ..Command::new("xdel", -3, WRITE | FAST, (1, 1, 1), "stream", xdel)
     },
     Command {
         since: "5.0.0",
-        summary: "Deletes messages from the beginning of a stream.",
+        summary: "Trims the stream to (approximately if '~' is passed) a certain size",
         complexity: "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.",
+        args: "key (MAXLEN | MINID) [= | ~] threshold [LIMIT count:integer]",
         ..Command::new("xtrim", -4, WRITE, (1, 1, 1), "stream", xtrim)
     },
     Command {
         since: "5.0.0",
-        summary: "An internal command for replicating stream values.",
+        summary: "An internal command for replicating stream values",
         complexity: "O(1)",
+        args: "key last-id [ENTRIESADDED entries-added:integer] [MAXDELETEDID max-deleted-id]",
         ..Command::new("xsetid", -3, WRITE | DENYOOM | FAST, (1, 1, 1), "stream", xsetid)
     },
     Command {
         since: "5.0.0",
-        summary: "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.",
-        complexity: "",
+        summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
+        complexity: "For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
+        args: "[COUNT count:integer] [BLOCK milliseconds:integer] STREAMS key... id...",
         ..Command::new("xread", -4, READONLY | BLOCKING | MOVABLE_KEYS, (0, 0, 0), "stream", xread)
     },
     Command {
         since: "5.0.0",
-        summary: "A container for stream introspection commands.",
+        summary: "A container for stream introspection commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: XINFO_SUBCOMMANDS,
