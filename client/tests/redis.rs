@@ -64,6 +64,12 @@ async fn shutdown_releases_in_flight() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_acked_falls_back_to_xack() {
+    let (_s, c) = redis().await;
+    patterns::delete_acked(&c, "{del}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detects_redis_7_capabilities() {
     let (_s, c) = redis().await;
     let caps = c.capabilities();

@@ -110,3 +110,20 @@ async fn soak_10k() {
     patterns::soak(&c, "{soak}", 10_000, 42).await;
     server.shutdown().await;
 }
+
+/// The newer-command paths (XREADGROUP CLAIM, XACKDEL, XNACK, ACKED trimming,
+/// XADD IDMP), which Sluice implements, run live with the same scenarios.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn newer_command_paths() {
+    let (server, c) = sluice().await;
+    let c = c.with_capabilities(sluice_client::Capabilities::all());
+    patterns::crash_recovery(&c, "{n-crash}").await;
+    patterns::poison_to_dlq(&c, "{n-poison}").await;
+    patterns::transient_then_success(&c, "{n-transient}").await;
+    patterns::trim_two_groups(&c, "{n-trim}").await;
+    patterns::shutdown_releases_in_flight(&c, "{n-shut}").await;
+    patterns::producer_retention_keeps_unread(&c, "{n-ret}").await;
+    patterns::delete_acked(&c, "{n-del}").await;
+    patterns::soak(&c, "{n-soak}", 3_000, 9).await;
+    server.shutdown().await;
+}
