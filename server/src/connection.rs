@@ -191,6 +191,19 @@ impl Connection {
                     {
                         en.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
                     }
+                    // Redis rejects a malformed EXEC by discarding the
+                    // transaction (in MULTI or not): execCommandAbort.
+                    if name == "exec" {
+                        commands::transactions::end_multi(&mut self.client);
+                        commands::transactions::unwatch_all(&shared, &mut self.client);
+                        return Some(Reply::Error(
+                            format!(
+                                "EXECABORT Transaction discarded because of: {}",
+                                &e.to_string()[4..]
+                            )
+                            .into(),
+                        ));
+                    }
                 }
                 self.flag_multi_dirty();
                 return Some(e.into());

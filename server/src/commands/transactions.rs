@@ -141,6 +141,11 @@ fn exec(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     }
     let shared = ctx.shared;
     let mut replies = Vec::with_capacity(queue.len());
+    // The protocol each reply is written in: a queued HELLO switches it
+    // halfway, and Redis writes each reply as it is produced (the array
+    // header in the protocol EXEC started with).
+    let start_resp3 = ctx.client.resp3;
+    let mut protocols = Vec::with_capacity(queue.len());
     ctx.client.in_exec = true;
     for args in &queue {
         // Each command reads the clock itself, as Redis refreshes its
@@ -158,9 +163,19 @@ fn exec(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
         };
         ctx.block = None;
         replies.push(reply);
+        protocols.push(ctx.client.resp3);
     }
     ctx.client.in_exec = false;
-    Ok(Reply::Array(replies))
+    if protocols.iter().all(|&p| p == start_resp3) {
+        return Ok(Reply::Array(replies));
+    }
+    // An array header is `*n` in both protocols.
+    let mut out = bytes::BytesMut::new();
+    out.extend_from_slice(format!("*{}\r\n", replies.len()).as_bytes());
+    for (r, resp3) in replies.iter().zip(protocols) {
+        r.encode(&mut out, resp3);
+    }
+    Ok(Reply::Raw(out.freeze()))
 }
 
 /// `DISCARD`
