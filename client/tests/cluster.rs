@@ -25,6 +25,7 @@ async fn cluster_patterns() {
     patterns::idempotent_producer(&c, "{payments}").await;
     patterns::producer_retention_keeps_unread(&c, "{audit}").await;
     patterns::shutdown_releases_in_flight(&c, "{shutdown}").await;
+    patterns::restart_resumes_own_history(&c, "{resume}").await;
     patterns::soak(&c, "{soak}", 10_000, 7).await;
     // An untagged stream name gets a same-slot DLQ automatically.
     assert_eq!(

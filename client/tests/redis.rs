@@ -70,6 +70,12 @@ async fn delete_acked_falls_back_to_xack() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_resumes_own_history() {
+    let (_s, c) = redis().await;
+    patterns::restart_resumes_own_history(&c, "{resume}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detects_redis_7_capabilities() {
     let (_s, c) = redis().await;
     let caps = c.capabilities();

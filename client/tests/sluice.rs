@@ -105,6 +105,13 @@ async fn producer_retention_keeps_unread() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_resumes_own_history() {
+    let (server, c) = sluice().await;
+    patterns::restart_resumes_own_history(&c, "{resume}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_10k() {
     let (server, c) = sluice().await;
     patterns::soak(&c, "{soak}", 10_000, 42).await;
@@ -124,6 +131,7 @@ async fn newer_command_paths() {
     patterns::shutdown_releases_in_flight(&c, "{n-shut}").await;
     patterns::producer_retention_keeps_unread(&c, "{n-ret}").await;
     patterns::delete_acked(&c, "{n-del}").await;
+    patterns::restart_resumes_own_history(&c, "{n-resume}").await;
     patterns::soak(&c, "{n-soak}", 3_000, 9).await;
     server.shutdown().await;
 }

@@ -440,17 +440,25 @@ pub async fn soak(client: &Client, stream: &str, n: usize, seed: u64) {
             .unwrap()
         }
     };
-    let mut consumers: Vec<ConsumerHandle> = Vec::new();
+    let mut consumers: Vec<(String, ConsumerHandle)> = Vec::new();
     for i in 0..3 {
-        consumers.push(start(format!("w{i}")).await);
+        let name = format!("w{i}");
+        consumers.push((name.clone(), start(name).await));
     }
     let dlq = DeadLetters::new(client, stream);
-    // Kill and replace a consumer a few times while work is going on.
+    // Kill a consumer a few times while work is going on; restart it under
+    // its own name (it resumes its history) or replace it with a new one.
     for round in 0..4u64 {
         tokio::time::sleep(Duration::from_millis(150)).await;
         let victim = (splitmix(seed + round) % consumers.len() as u64) as usize;
-        consumers.swap_remove(victim).kill();
-        consumers.push(start(format!("w{}", 3 + round)).await);
+        let (name, handle) = consumers.swap_remove(victim);
+        handle.kill();
+        let name = if round % 2 == 0 {
+            name
+        } else {
+            format!("w{}", 3 + round)
+        };
+        consumers.push((name.clone(), start(name).await));
     }
     wait_until(
         Duration::from_secs(60),
@@ -463,7 +471,7 @@ pub async fn soak(client: &Client, stream: &str, n: usize, seed: u64) {
         },
     )
     .await;
-    for c in consumers {
+    for (_, c) in consumers {
         c.shutdown().await.unwrap();
     }
     let dead: HashSet<StreamId> = dlq
@@ -619,4 +627,47 @@ pub async fn delete_acked(client: &Client, stream: &str) {
     let left = range(client, stream, "-", "+", None).await.unwrap().len();
     let expected = if client.capabilities().xackdel { 0 } else { 10 };
     assert_eq!(left, expected);
+}
+
+/// A consumer restarted under the same name first finishes its own pending
+/// history (XREADGROUP ... 0), without waiting for `claim_idle`.
+pub async fn restart_resumes_own_history(client: &Client, stream: &str) {
+    let ids = produce(client, stream, 10, |_| "ok").await;
+    let first = Consumer::start(
+        client,
+        fast_opts(stream, "g", "r").concurrency(4).batch(4),
+        |_m| std::future::pending::<Outcome>(),
+    )
+    .await
+    .unwrap();
+    wait_until(LIMIT, "r holds 4", || {
+        let n = first.in_flight();
+        async move { n == 4 }
+    })
+    .await;
+    first.kill();
+    let done: Seen = Arc::default();
+    let d = done.clone();
+    let again = Consumer::start(
+        client,
+        fast_opts(stream, "g", "r").claim_idle(Duration::from_secs(60)),
+        move |m| {
+            record(&d, &m);
+            async { Outcome::Ack }
+        },
+    )
+    .await
+    .unwrap();
+    wait_until(LIMIT, "all 10 processed", || {
+        let n = done.lock().unwrap().len();
+        async move { n == 10 }
+    })
+    .await;
+    again.shutdown().await.unwrap();
+    let done = done.lock().unwrap().clone();
+    // The first four (held when it died) come back as second deliveries.
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(done[id], vec![if i < 4 { 2 } else { 1 }], "entry {i}");
+    }
+    assert_eq!(pending_count(client, stream, "g").await, 0);
 }
