@@ -548,7 +548,17 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
                 "rejected_connections",
                 shared.clients.rejected_connections.load(Ordering::Relaxed),
             );
-            line(out, "expired_keys", st.expired_keys.load(Ordering::Relaxed));
+            let expired: u64 = shared
+                .keyspace
+                .dbs()
+                .iter()
+                .map(|db| db.expired.load(Ordering::Relaxed))
+                .sum();
+            line(
+                out,
+                "expired_keys",
+                st.expired_keys.load(Ordering::Relaxed) + expired,
+            );
             line(out, "evicted_keys", 0);
             line(out, "pubsub_channels", 0);
             line(out, "pubsub_patterns", 0);
@@ -708,6 +718,9 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
         a.store(0, Ordering::Relaxed);
     }
     st.errors_by_code.lock().clear();
+    for db in shared.keyspace.dbs() {
+        db.expired.store(0, Ordering::Relaxed);
+    }
     for e in &shared.table.entries {
         for a in [
             &e.stats.calls,

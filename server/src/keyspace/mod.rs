@@ -32,7 +32,7 @@ use dashmap::DashMap;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::ops::Bound;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 pub use events::{Events, WaitHandle};
 
@@ -197,6 +197,8 @@ pub struct Db {
     index: SkipSet<(u64, Bytes)>,
     /// Number of keys with an expiry set (lets the sweep skip a database).
     pub volatile: AtomicUsize,
+    /// Keys removed because their time came, lazily or by the sweep (INFO `expired_keys`).
+    pub expired: AtomicU64,
 }
 
 /// One SCAN step's result.
@@ -279,6 +281,9 @@ impl Db {
         if let Some(mut e) = self.map.get_mut(key) {
             let was_volatile = e.expire_at.is_some();
             let mut slot = if e.is_expired(now_ms) {
+                if e.expire_at != Some(0) {
+                    self.expired.fetch_add(1, Ordering::Relaxed);
+                }
                 None
             } else {
                 e.touch(now_ms);
@@ -308,6 +313,9 @@ impl Db {
                 // Inserted by another client between the two lookups.
                 let was_volatile = o.get().expire_at.is_some();
                 let mut slot = if o.get().is_expired(now_ms) {
+                    if o.get().expire_at != Some(0) {
+                        self.expired.fetch_add(1, Ordering::Relaxed);
+                    }
                     None
                 } else {
                     Some(std::mem::replace(o.get_mut(), placeholder()))
@@ -377,7 +385,14 @@ impl Db {
 
     /// Removes `key` if it is expired. Returns true when it removed it.
     pub fn remove_if_expired(&self, key: &[u8], now_ms: u64) -> bool {
-        self.remove_where(key, |e| e.is_expired(now_ms)).is_some()
+        // The tombstone `with_slot` leaves (expire_at 0) is not an expiry.
+        let removed = self
+            .remove_where(key, |e| e.is_expired(now_ms))
+            .filter(|e| e.expire_at != Some(0));
+        if removed.is_some() {
+            self.expired.fetch_add(1, Ordering::Relaxed);
+        }
+        removed.is_some()
     }
 
     /// Number of keys, counting expired ones not yet removed (as Redis's DBSIZE does).

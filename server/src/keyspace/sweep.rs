@@ -41,7 +41,6 @@ pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
         for key in keys {
             if db.remove_if_expired(&key, now) {
                 removed += 1;
-                shared.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
                 shared.keyspace.events.signal_blocking(index, &key);
             }
         }

@@ -1,0 +1,839 @@
+//! The server foundation over real sockets: connection, key, string, server
+//! and transaction commands, RESP2 and RESP3, authentication, malformed
+//! input. Every reply is compared as raw bytes with what Redis sends. Time
+//! is the injected clock where expiry matters, so no test waits on wall time;
+//! timeouts are only upper bounds that turn a hang into a failure.
+
+use sluice_server::clock::Clock;
+use sluice_server::{Server, ServerHandle};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+/// Upper bound for anything that should happen promptly.
+const LONG: Duration = Duration::from_secs(20);
+
+struct Conn {
+    sock: TcpStream,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> Conn {
+        Conn {
+            sock: TcpStream::connect(addr).await.expect("connect"),
+        }
+    }
+
+    /// Sends raw bytes.
+    async fn raw(&mut self, bytes: &[u8]) {
+        self.sock.write_all(bytes).await.expect("write");
+    }
+
+    /// Sends a command as a multibulk request.
+    async fn send(&mut self, args: &[&str]) {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
+        }
+        self.raw(&out).await;
+    }
+
+    /// Reads exactly `n` bytes.
+    async fn read_n(&mut self, n: usize) -> Vec<u8> {
+        let mut buf = vec![0u8; n];
+        let mut got = 0;
+        while got < n {
+            let r = timeout(LONG, self.sock.read(&mut buf[got..]))
+                .await
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "timed out; got so far: {:?}",
+                        String::from_utf8_lossy(&buf[..got])
+                    )
+                })
+                .expect("read");
+            assert!(
+                r > 0,
+                "connection closed after {:?}",
+                String::from_utf8_lossy(&buf[..got])
+            );
+            got += r;
+        }
+        buf
+    }
+
+    /// Asserts the next bytes from the server are exactly `want`.
+    async fn expect(&mut self, want: &str) {
+        let got = self.read_n(want.len()).await;
+        assert_eq!(String::from_utf8_lossy(&got), want);
+    }
+
+    /// Sends a command and asserts its raw reply.
+    async fn check(&mut self, args: &[&str], want: &str) {
+        self.send(args).await;
+        self.expect(want).await;
+    }
+
+    /// Reads one reply whose size is not known in advance (a bulk string or
+    /// a verbatim string) and returns its payload.
+    async fn read_bulk(&mut self) -> String {
+        let mut header = Vec::new();
+        loop {
+            let b = self.read_n(1).await[0];
+            header.push(b);
+            if header.ends_with(b"\r\n") {
+                break;
+            }
+        }
+        assert!(
+            header[0] == b'$' || header[0] == b'=',
+            "not a bulk reply: {:?}",
+            String::from_utf8_lossy(&header)
+        );
+        let len: usize = String::from_utf8_lossy(&header[1..header.len() - 2])
+            .parse()
+            .expect("bulk length");
+        let body = self.read_n(len + 2).await;
+        String::from_utf8_lossy(&body[..len]).into_owned()
+    }
+
+    /// Reads one line (a simple reply), CRLF included.
+    async fn read_line(&mut self) -> String {
+        let mut line = Vec::new();
+        while !line.ends_with(b"\r\n") {
+            line.push(self.read_n(1).await[0]);
+        }
+        String::from_utf8_lossy(&line).into_owned()
+    }
+
+    /// Asserts the server closes the connection (after anything already sent).
+    async fn expect_closed(&mut self) {
+        let mut buf = [0u8; 64];
+        let n = timeout(LONG, self.sock.read(&mut buf))
+            .await
+            .expect("close in time")
+            .unwrap_or(0);
+        assert_eq!(n, 0, "expected close, got {:?}", &buf[..n]);
+    }
+}
+
+async fn start() -> (ServerHandle, Clock) {
+    let clock = Clock::fixed(1_700_000_000_000);
+    let server = Server::builder()
+        .port(0)
+        .clock(clock.clone())
+        .bind()
+        .await
+        .expect("bind");
+    (server.spawn(), clock)
+}
+
+#[tokio::test]
+async fn connection_basics_resp2() {
+    let (h, _) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    c.check(&["PING", "hi"], "$2\r\nhi\r\n").await;
+    c.check(&["ECHO", "x y"], "$3\r\nx y\r\n").await;
+    c.check(
+        &["PING", "a", "b"],
+        "-ERR wrong number of arguments for 'ping' command\r\n",
+    )
+    .await;
+    c.check(
+        &["NOSUCH", "a", "b"],
+        "-ERR unknown command 'NOSUCH', with args beginning with: 'a' 'b' \r\n",
+    )
+    .await;
+    c.check(&["SELECT", "16"], "-ERR DB index is out of range\r\n")
+        .await;
+    c.check(
+        &["SELECT", "x"],
+        "-ERR value is not an integer or out of range\r\n",
+    )
+    .await;
+    // Inline commands and pipelining: all replies, in order.
+    c.raw(b"PING\r\nSET a 1\r\nGET a\r\n").await;
+    c.expect("+PONG\r\n+OK\r\n$1\r\n1\r\n").await;
+    c.check(&["SELECT", "1"], "+OK\r\n").await;
+    c.check(&["GET", "a"], "$-1\r\n").await;
+    c.check(
+        &["CLIENT", "SETNAME", "a b"],
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+    )
+    .await;
+    c.check(&["CLIENT", "SETNAME", "me"], "+OK\r\n").await;
+    c.check(&["CLIENT", "GETNAME"], "$2\r\nme\r\n").await;
+    c.check(&["CLIENT", "SETINFO", "LIB-NAME", "redis-py"], "+OK\r\n")
+        .await;
+    c.check(&["CLIENT", "SETINFO", "LIB-VER", "5.0.0"], "+OK\r\n")
+        .await;
+    c.check(
+        &["CLIENT", "SETINFO", "lib-foo", "x"],
+        "-ERR Unrecognized option 'lib-foo'\r\n",
+    )
+    .await;
+    c.check(
+        &["CLIENT", "NOPE"],
+        "-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n",
+    )
+    .await;
+    c.send(&["CLIENT", "INFO"]).await;
+    let info = c.read_bulk().await;
+    assert!(info.contains(" name=me "), "{info}");
+    assert!(info.contains(" db=1 "), "{info}");
+    assert!(info.contains("lib-name=redis-py lib-ver=5.0.0"), "{info}");
+    c.check(&["RESET"], "+RESET\r\n").await;
+    c.check(&["CLIENT", "GETNAME"], "$-1\r\n").await;
+    c.check(&["GET", "a"], "$1\r\n1\r\n").await;
+    c.check(&["QUIT"], "+OK\r\n").await;
+    c.expect_closed().await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn resp3_handshake_and_types() {
+    let (h, _) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.send(&["CLIENT", "ID"]).await;
+    let id_line = String::from_utf8(c.read_n(4).await).unwrap();
+    assert!(id_line.starts_with(':'));
+    let id = id_line[1..].trim().to_string();
+    c.send(&["HELLO", "3"]).await;
+    let version = sluice_server::commands::connection::REDIS_VERSION;
+    c.expect(&format!(
+        "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n${}\r\n{}\r\n$5\r\nproto\r\n:3\r\n$2\r\nid\r\n:{id}\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n",
+        version.len(),
+        version
+    ))
+    .await;
+    c.check(&["GET", "nokey"], "_\r\n").await;
+    c.check(
+        &["CONFIG", "GET", "stream-node-max-entries"],
+        "%1\r\n$23\r\nstream-node-max-entries\r\n$3\r\n100\r\n",
+    )
+    .await;
+    c.check(&["SET", "k", "v"], "+OK\r\n").await;
+    c.check(&["MGET", "k", "nokey"], "*2\r\n$1\r\nv\r\n_\r\n")
+        .await;
+    c.send(&["INFO", "keyspace"]).await;
+    let body = "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n";
+    c.expect(&format!("={}\r\ntxt:{body}\r\n", body.len() + 4))
+        .await;
+    c.check(&["HELLO", "4"], "-NOPROTO unsupported protocol version\r\n")
+        .await;
+    c.check(&["HELLO", "2", "SETNAME", "cli"], "*14\r\n").await;
+    // Rest of the RESP2 HELLO reply: read and drop it, then check RESP2 nulls.
+    let rest = "$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n".len();
+    c.read_n(rest).await;
+    c.read_bulk().await; // version
+    c.read_n("$5\r\nproto\r\n:2\r\n$2\r\nid\r\n".len()).await;
+    c.read_n(id.len() + 3).await;
+    c.read_n(
+        "$4\r\nmode\r\n$10\r\nstandalone\r\n$4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n"
+            .len(),
+    )
+    .await;
+    c.check(&["GET", "nokey"], "$-1\r\n").await;
+    c.check(&["CLIENT", "GETNAME"], "$3\r\ncli\r\n").await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn auth_with_requirepass() {
+    let server = Server::builder()
+        .port(0)
+        .set("requirepass", "s3cret")
+        .bind()
+        .await
+        .unwrap();
+    let h = server.spawn();
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["GET", "k"], "-NOAUTH Authentication required.\r\n")
+        .await;
+    c.check(&["PING"], "-NOAUTH Authentication required.\r\n")
+        .await;
+    c.check(
+        &["HELLO", "3"],
+        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
+    )
+    .await;
+    c.check(
+        &["AUTH", "nope"],
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    c.check(&["AUTH", "s3cret"], "+OK\r\n").await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    // RESET forgets the authentication.
+    c.check(&["RESET"], "+RESET\r\n").await;
+    c.check(&["PING"], "-NOAUTH Authentication required.\r\n")
+        .await;
+    c.check(&["AUTH", "default", "s3cret"], "+OK\r\n").await;
+    // Before authenticating, requests are limited in size at the header.
+    let mut d = Conn::open(h.local_addr()).await;
+    d.raw(b"*11\r\n").await;
+    d.expect("-ERR Protocol error: unauthenticated multibulk length\r\n")
+        .await;
+    d.expect_closed().await;
+    let mut d = Conn::open(h.local_addr()).await;
+    d.raw(b"*1\r\n$16385\r\n").await;
+    d.expect("-ERR Protocol error: unauthenticated bulk length\r\n")
+        .await;
+    d.expect_closed().await;
+    // AUTH without a password configured.
+    h.shutdown().await;
+    let (h, _) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["AUTH", "x"], "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n").await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_input_closes_with_redis_errors_and_server_survives() {
+    let (h, _) = start().await;
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"*1\r\n$-5\r\n",
+            "-ERR Protocol error: invalid bulk length\r\n",
+        ),
+        (
+            b"*x\r\n",
+            "-ERR Protocol error: invalid multibulk length\r\n",
+        ),
+        (
+            b"*1\r\n+PING\r\n",
+            "-ERR Protocol error: expected '$', got '+'\r\n",
+        ),
+        // A declared length beyond proto-max-bulk-len is refused at the header,
+        // before any payload is sent or buffered.
+        (
+            b"*1\r\n$1073741824\r\n",
+            "-ERR Protocol error: invalid bulk length\r\n",
+        ),
+        (
+            b"*4294967296\r\n",
+            "-ERR Protocol error: invalid multibulk length\r\n",
+        ),
+        (
+            b"SET \"a b\r\n",
+            "-ERR Protocol error: unbalanced quotes in request\r\n",
+        ),
+    ];
+    for (input, want) in cases {
+        let mut c = Conn::open(h.local_addr()).await;
+        c.raw(input).await;
+        c.expect(want).await;
+        c.expect_closed().await;
+    }
+    // A huge but legal multibulk count is accepted lazily: nothing is
+    // allocated for it up front and the server keeps serving others.
+    let mut big = Conn::open(h.local_addr()).await;
+    big.raw(b"*1000000\r\n$4\r\nPING\r\n").await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    drop(big);
+    c.check(&["SET", "k", "v"], "+OK\r\n").await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn set_options_and_string_errors() {
+    let (h, clock) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    let syntax = "-ERR syntax error\r\n";
+    c.check(&["SET", "k", "v", "EX", "10", "PX", "10"], syntax)
+        .await;
+    c.check(&["SET", "k", "v", "NX", "XX"], syntax).await;
+    c.check(&["SET", "k", "v", "KEEPTTL", "EX", "1"], syntax)
+        .await;
+    c.check(&["SET", "k", "v", "EX"], syntax).await;
+    c.check(
+        &["SET", "k", "v", "EX", "0"],
+        "-ERR invalid expire time in 'set' command\r\n",
+    )
+    .await;
+    c.check(
+        &["SET", "k", "v", "EX", "9223372036854775"],
+        "-ERR invalid expire time in 'set' command\r\n",
+    )
+    .await;
+    c.check(
+        &["SETEX", "k", "-1", "v"],
+        "-ERR invalid expire time in 'setex' command\r\n",
+    )
+    .await;
+    c.check(&["SET", "k", "v", "NX", "GET"], "$-1\r\n").await;
+    c.check(&["SET", "k", "w", "NX"], "$-1\r\n").await;
+    c.check(&["SET", "k", "w", "XX", "GET", "PX", "100"], "$1\r\nv\r\n")
+        .await;
+    c.check(&["PTTL", "k"], ":100\r\n").await;
+    c.check(&["SET", "k", "x", "KEEPTTL"], "+OK\r\n").await;
+    c.check(&["PTTL", "k"], ":100\r\n").await;
+    clock.advance(100);
+    c.check(&["GET", "k"], "$-1\r\n").await;
+    c.check(&["TTL", "k"], ":-2\r\n").await;
+    c.check(&["SET", "n", "9223372036854775807"], "+OK\r\n")
+        .await;
+    c.check(
+        &["INCR", "n"],
+        "-ERR increment or decrement would overflow\r\n",
+    )
+    .await;
+    c.check(
+        &["DECRBY", "n", "-9223372036854775808"],
+        "-ERR decrement would overflow\r\n",
+    )
+    .await;
+    c.check(&["SET", "s", "abc"], "+OK\r\n").await;
+    c.check(
+        &["INCR", "s"],
+        "-ERR value is not an integer or out of range\r\n",
+    )
+    .await;
+    c.check(
+        &["INCRBYFLOAT", "s", "1"],
+        "-ERR value is not a valid float\r\n",
+    )
+    .await;
+    c.check(&["APPEND", "s", "de"], ":5\r\n").await;
+    c.check(&["GETRANGE", "s", "1", "-2"], "$3\r\nbcd\r\n")
+        .await;
+    c.check(&["SETRANGE", "s", "7", "xy"], ":9\r\n").await;
+    c.check(&["GET", "s"], "$9\r\nabcde\0\0xy\r\n").await;
+    c.check(
+        &["SETRANGE", "s", "-1", "x"],
+        "-ERR offset is out of range\r\n",
+    )
+    .await;
+    c.check(&["INCRBYFLOAT", "f", "10.5"], "$4\r\n10.5\r\n")
+        .await;
+    c.check(&["INCRBYFLOAT", "f", "0.1"], "$4\r\n10.6\r\n")
+        .await;
+    c.check(
+        &["MSET", "a", "1", "b"],
+        "-ERR wrong number of arguments for 'mset' command\r\n",
+    )
+    .await;
+    c.check(&["MSETNX", "a", "1", "s", "2"], ":0\r\n").await;
+    c.check(&["MGET", "a", "s"], "*2\r\n$-1\r\n$9\r\nabcde\0\0xy\r\n")
+        .await;
+    c.check(&["GETDEL", "s"], "$9\r\nabcde\0\0xy\r\n").await;
+    c.check(&["STRLEN", "s"], ":0\r\n").await;
+    c.check(&["SET", "e", "v"], "+OK\r\n").await;
+    c.check(&["GETEX", "e", "EX", "5"], "$1\r\nv\r\n").await;
+    c.check(&["TTL", "e"], ":5\r\n").await;
+    c.check(&["GETEX", "e", "PERSIST"], "$1\r\nv\r\n").await;
+    c.check(&["TTL", "e"], ":-1\r\n").await;
+    c.check(&["GETEX", "e", "PERSIST", "EX", "1"], syntax).await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn expire_family_and_lazy_and_active_expiry() {
+    let (h, clock) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["SET", "k", "v"], "+OK\r\n").await;
+    c.check(
+        &["EXPIRE", "k", "100", "NX", "XX"],
+        "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n",
+    )
+    .await;
+    c.check(
+        &["EXPIRE", "k", "100", "GT", "LT"],
+        "-ERR GT and LT options at the same time are not compatible\r\n",
+    )
+    .await;
+    c.check(
+        &["EXPIRE", "k", "100", "FOO"],
+        "-ERR Unsupported option FOO\r\n",
+    )
+    .await;
+    c.check(
+        &["EXPIRE", "k", "9223372036854775807"],
+        "-ERR invalid expire time in 'expire' command\r\n",
+    )
+    .await;
+    // GT on a key without expiry: no expiry counts as infinite.
+    c.check(&["EXPIRE", "k", "100", "GT"], ":0\r\n").await;
+    c.check(&["EXPIRE", "k", "100", "LT"], ":1\r\n").await;
+    c.check(&["EXPIRE", "k", "50", "NX"], ":0\r\n").await;
+    c.check(&["EXPIRE", "k", "200", "GT"], ":1\r\n").await;
+    c.check(&["TTL", "k"], ":200\r\n").await;
+    c.check(&["PEXPIRETIME", "k"], ":1700000200000\r\n").await;
+    c.check(&["EXPIRETIME", "k"], ":1700000200\r\n").await;
+    c.check(&["PERSIST", "k"], ":1\r\n").await;
+    c.check(&["PERSIST", "k"], ":0\r\n").await;
+    c.check(&["TTL", "k"], ":-1\r\n").await;
+    c.check(&["EXPIRE", "nokey", "10"], ":0\r\n").await;
+    // A time in the past deletes the key at once.
+    c.check(&["EXPIREAT", "k", "1"], ":1\r\n").await;
+    c.check(&["EXISTS", "k"], ":0\r\n").await;
+    // Lazy expiry: the key is invisible the moment its time comes.
+    c.check(&["SET", "a", "1", "PX", "10"], "+OK\r\n").await;
+    c.check(&["DBSIZE"], ":1\r\n").await;
+    clock.advance(10);
+    c.check(&["EXISTS", "a"], ":0\r\n").await;
+    // Active expiry: the background sweep removes keys nobody reads and
+    // counts them in INFO.
+    for i in 0..20 {
+        c.check(&["SET", &format!("t{i}"), "x", "PX", "5"], "+OK\r\n")
+            .await;
+    }
+    clock.advance(5);
+    let deadline = tokio::time::Instant::now() + LONG;
+    loop {
+        c.send(&["DBSIZE"]).await;
+        if c.read_line().await == ":0\r\n" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "sweep never ran");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.send(&["INFO", "stats"]).await;
+    let stats = c.read_bulk().await;
+    // One lazily expired key and twenty removed by the sweep.
+    assert!(stats.contains("expired_keys:21\r\n"), "{stats}");
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn keyspace_commands() {
+    let (h, clock) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(
+        &["MSET", "user:1", "a", "user:2", "b", "other", "c"],
+        "+OK\r\n",
+    )
+    .await;
+    c.check(&["KEYS", "user:[2-9]"], "*1\r\n$6\r\nuser:2\r\n")
+        .await;
+    c.check(&["KEYS", "nomatch*"], "*0\r\n").await;
+    c.check(&["TYPE", "other"], "+string\r\n").await;
+    c.check(&["TYPE", "nokey"], "+none\r\n").await;
+    c.check(&["EXISTS", "user:1", "user:1", "nokey"], ":2\r\n")
+        .await;
+    c.check(&["RENAME", "nokey", "x"], "-ERR no such key\r\n")
+        .await;
+    c.check(&["SET", "other", "c", "EX", "100"], "+OK\r\n")
+        .await;
+    c.check(&["RENAME", "other", "moved"], "+OK\r\n").await;
+    c.check(&["TTL", "moved"], ":100\r\n").await;
+    c.check(&["RENAMENX", "moved", "user:1"], ":0\r\n").await;
+    c.check(
+        &["COPY", "moved", "moved"],
+        "-ERR source and destination objects are the same\r\n",
+    )
+    .await;
+    c.check(
+        &["COPY", "moved", "x", "DB", "16"],
+        "-ERR DB index is out of range\r\n",
+    )
+    .await;
+    c.check(&["COPY", "moved", "x", "DB", "1"], ":1\r\n").await;
+    c.check(&["COPY", "moved", "x", "DB", "1"], ":0\r\n").await;
+    c.check(&["COPY", "moved", "x", "DB", "1", "REPLACE"], ":1\r\n")
+        .await;
+    c.check(&["SELECT", "1"], "+OK\r\n").await;
+    c.check(&["GET", "x"], "$1\r\nc\r\n").await;
+    c.check(&["TTL", "x"], ":100\r\n").await;
+    c.check(&["MOVE", "x", "0"], ":1\r\n").await;
+    c.check(&["SELECT", "0"], "+OK\r\n").await;
+    c.check(&["DEL", "x", "moved", "nokey"], ":2\r\n").await;
+    c.check(&["OBJECT", "ENCODING", "user:1"], "$6\r\nembstr\r\n")
+        .await;
+    c.check(&["SET", "i", "12"], "+OK\r\n").await;
+    c.check(&["OBJECT", "ENCODING", "i"], "$3\r\nint\r\n").await;
+    c.check(&["OBJECT", "REFCOUNT", "i"], ":2147483647\r\n")
+        .await;
+    clock.advance(3000);
+    c.check(&["OBJECT", "IDLETIME", "i"], ":3\r\n").await;
+    c.check(&["OBJECT", "ENCODING", "nokey"], "$-1\r\n").await;
+    c.check(&["MEMORY", "USAGE", "i"], ":48\r\n").await;
+    c.check(&["MEMORY", "USAGE", "nokey"], "$-1\r\n").await;
+    c.check(&["SCAN", "x"], "-ERR invalid cursor\r\n").await;
+    c.check(&["SCAN", "0", "COUNT", "0"], "-ERR syntax error\r\n")
+        .await;
+    c.send(&["RANDOMKEY"]).await;
+    let k = c.read_bulk().await;
+    assert!(["user:1", "user:2", "i"].contains(&k.as_str()), "{k}");
+    c.check(&["FLUSHDB"], "+OK\r\n").await;
+    c.check(&["RANDOMKEY"], "$-1\r\n").await;
+    c.check(&["SCAN", "0"], "*2\r\n$1\r\n0\r\n*0\r\n").await;
+    h.shutdown().await;
+}
+
+/// Reads a SCAN reply: (cursor, keys).
+async fn read_scan(c: &mut Conn) -> (String, Vec<String>) {
+    assert_eq!(c.read_n(4).await, b"*2\r\n");
+    let cursor = c.read_bulk().await;
+    let mut header = Vec::new();
+    loop {
+        header.push(c.read_n(1).await[0]);
+        if header.ends_with(b"\r\n") {
+            break;
+        }
+    }
+    let n: usize = String::from_utf8_lossy(&header[1..header.len() - 2])
+        .parse()
+        .unwrap();
+    let mut keys = Vec::new();
+    for _ in 0..n {
+        keys.push(c.read_bulk().await);
+    }
+    (cursor, keys)
+}
+
+#[tokio::test]
+async fn scan_returns_every_key_present_throughout() {
+    let (h, _) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    let mut w = Conn::open(h.local_addr()).await;
+    for i in 0..300 {
+        c.check(&["SET", &format!("k{i}"), "v"], "+OK\r\n").await;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor = "0".to_string();
+    let mut round = 0;
+    loop {
+        c.send(&["SCAN", &cursor, "COUNT", "7"]).await;
+        let (next, keys) = read_scan(&mut c).await;
+        seen.extend(keys);
+        // Another client adds and removes keys while the scan runs.
+        w.check(&["SET", &format!("new{round}"), "v"], "+OK\r\n")
+            .await;
+        w.check(&["DEL", &format!("k{}", 250 + round % 50)], ":1\r\n")
+            .await;
+        w.check(&["SET", &format!("k{}", 250 + round % 50), "v"], "+OK\r\n")
+            .await;
+        round += 1;
+        cursor = next;
+        if cursor == "0" {
+            break;
+        }
+        assert!(round < 1000, "scan does not terminate");
+    }
+    for i in 0..250 {
+        assert!(seen.contains(&format!("k{i}")), "k{i} never returned");
+    }
+    // MATCH and TYPE filter the page after it is chosen, as in Redis.
+    c.send(&[
+        "SCAN", "0", "MATCH", "k1?", "COUNT", "1000", "TYPE", "STRING",
+    ])
+    .await;
+    let (next, mut keys) = read_scan(&mut c).await;
+    keys.sort();
+    assert_eq!(next, "0");
+    assert_eq!(keys.len(), 10, "{keys:?}");
+    c.send(&["SCAN", "0", "COUNT", "1000", "TYPE", "stream"])
+        .await;
+    let (_, keys) = read_scan(&mut c).await;
+    assert!(keys.is_empty());
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn transactions_and_watch() {
+    let (h, clock) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    let mut other = Conn::open(h.local_addr()).await;
+    c.check(&["EXEC"], "-ERR EXEC without MULTI\r\n").await;
+    c.check(&["DISCARD"], "-ERR DISCARD without MULTI\r\n")
+        .await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["MULTI"], "-ERR MULTI calls can not be nested\r\n")
+        .await;
+    c.check(&["SET", "a", "x"], "+QUEUED\r\n").await;
+    c.check(&["INCR", "a"], "+QUEUED\r\n").await;
+    c.check(&["GET", "a"], "+QUEUED\r\n").await;
+    c.check(
+        &["EXEC"],
+        "*3\r\n+OK\r\n-ERR value is not an integer or out of range\r\n$1\r\nx\r\n",
+    )
+    .await;
+    // A queueing error aborts the whole transaction.
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["SET", "b", "1"], "+QUEUED\r\n").await;
+    c.check(
+        &["SET", "b"],
+        "-ERR wrong number of arguments for 'set' command\r\n",
+    )
+    .await;
+    c.check(
+        &["EXEC"],
+        "-EXECABORT Transaction discarded because of previous errors.\r\n",
+    )
+    .await;
+    c.check(&["EXISTS", "b"], ":0\r\n").await;
+    // WATCH: a write by another client makes EXEC return a null array.
+    c.check(&["WATCH", "a"], "+OK\r\n").await;
+    other.check(&["SET", "a", "y"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(
+        &["WATCH", "z"],
+        "-ERR WATCH inside MULTI is not allowed\r\n",
+    )
+    .await;
+    c.check(&["SET", "a", "mine"], "+QUEUED\r\n").await;
+    c.check(&["EXEC"], "*-1\r\n").await;
+    c.check(&["GET", "a"], "$1\r\ny\r\n").await;
+    // After EXEC nothing is watched any more.
+    other.check(&["SET", "a", "z"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["PING"], "+QUEUED\r\n").await;
+    c.check(&["EXEC"], "*1\r\n+PONG\r\n").await;
+    // UNWATCH forgets a touched key.
+    c.check(&["WATCH", "a"], "+OK\r\n").await;
+    other.check(&["SET", "a", "w"], "+OK\r\n").await;
+    c.check(&["UNWATCH"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["PING"], "+QUEUED\r\n").await;
+    c.check(&["EXEC"], "*1\r\n+PONG\r\n").await;
+    // FLUSHALL touches a watched key that held a value, not an absent one.
+    c.check(&["WATCH", "a"], "+OK\r\n").await;
+    other.check(&["FLUSHALL"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["EXEC"], "*-1\r\n").await;
+    c.check(&["WATCH", "absent"], "+OK\r\n").await;
+    other.check(&["FLUSHDB"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["EXEC"], "*0\r\n").await;
+    // As in Redis 7.0, a watched key expiring does not abort EXEC.
+    c.check(&["SET", "t", "1", "PX", "10"], "+OK\r\n").await;
+    c.check(&["WATCH", "t"], "+OK\r\n").await;
+    clock.advance(20);
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["GET", "t"], "+QUEUED\r\n").await;
+    c.check(&["EXEC"], "*1\r\n$-1\r\n").await;
+    // Commands refused inside MULTI flag it; DISCARD drops the queue.
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["SET", "d", "1"], "+QUEUED\r\n").await;
+    c.check(&["DISCARD"], "+OK\r\n").await;
+    c.check(&["EXISTS", "d"], ":0\r\n").await;
+    // RESP3: EXEC aborted by WATCH is a null.
+    c.check(&["HELLO", "3"], "%7\r\n").await;
+    c.read_n(1).await; // drain the rest of the HELLO map byte by byte below
+    let mut tail = Vec::new();
+    while !tail.ends_with(b"modules\r\n*0\r\n") {
+        tail.push(c.read_n(1).await[0]);
+    }
+    c.check(&["WATCH", "a"], "+OK\r\n").await;
+    other.check(&["SET", "a", "1"], "+OK\r\n").await;
+    c.check(&["MULTI"], "+OK\r\n").await;
+    c.check(&["EXEC"], "_\r\n").await;
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn server_commands_and_client_kill() {
+    let (h, _) = start().await;
+    let mut c = Conn::open(h.local_addr()).await;
+    let mut victim = Conn::open(h.local_addr()).await;
+    victim.send(&["CLIENT", "ID"]).await;
+    let id_line = String::from_utf8(victim.read_n(4).await).unwrap();
+    let vid = id_line[1..].trim().to_string();
+    c.check(
+        &[
+            "CONFIG",
+            "SET",
+            "stream-node-max-bytes",
+            "1kb",
+            "timeout",
+            "5",
+        ],
+        "+OK\r\n",
+    )
+    .await;
+    c.check(
+        &["CONFIG", "GET", "stream-node-max-bytes", "time*"],
+        "*4\r\n$21\r\nstream-node-max-bytes\r\n$4\r\n1024\r\n$7\r\ntimeout\r\n$1\r\n5\r\n",
+    )
+    .await;
+    assert_eq!(
+        h.shared()
+            .runtime
+            .stream_node_max_bytes
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1024
+    );
+    c.check(
+        &["CONFIG", "SET", "maxclients", "abc"],
+        "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer\r\n",
+    )
+    .await;
+    c.check(
+        &["CONFIG", "SET", "nosuch", "1"],
+        "-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n",
+    )
+    .await;
+    c.check(
+        &["CONFIG", "SET", "a", "1", "b"],
+        "-ERR wrong number of arguments for 'config|set' command\r\n",
+    )
+    .await;
+    c.check(&["SET", "k", "v"], "+OK\r\n").await;
+    c.send(&["INFO", "commandstats"]).await;
+    let stats = c.read_bulk().await;
+    assert!(stats.contains("cmdstat_set:calls=1,usec="), "{stats}");
+    // The odd-argument CONFIG SET fails inside the command, as in Redis.
+    assert!(stats.contains("cmdstat_config|set:calls=4,"), "{stats}");
+    c.send(&["INFO"]).await;
+    let info = c.read_bulk().await;
+    for field in [
+        "# Server\r\n",
+        "redis_version:",
+        "tcp_port:",
+        "# Clients\r\nconnected_clients:2\r\n",
+        "used_memory:",
+        "total_commands_processed:",
+        "errorstat_ERR:count=3",
+        "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n",
+    ] {
+        assert!(info.contains(field), "{field} missing from {info}");
+    }
+    assert!(!info.contains("# Commandstats"));
+    c.send(&["INFO", "nosuch"]).await;
+    c.expect("$0\r\n\r\n").await;
+    c.check(&["CONFIG", "RESETSTAT"], "+OK\r\n").await;
+    c.send(&["INFO", "errorstats"]).await;
+    c.expect("$14\r\n# Errorstats\r\n\r\n").await;
+    c.check(
+        &["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"],
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+    )
+    .await;
+    c.check(
+        &["COMMAND", "GETKEYS", "PING", "x"],
+        "-ERR The command has no key arguments\r\n",
+    )
+    .await;
+    c.check(
+        &["COMMAND", "GETKEYS", "NOPE", "x"],
+        "-ERR Invalid command specified\r\n",
+    )
+    .await;
+    c.check(&["COMMAND", "INFO", "nosuch"], "*1\r\n$-1\r\n")
+        .await;
+    c.check(
+        &["COMMAND", "DOCS", "get"],
+        "*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$34\r\nReturns the string value of a key.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n",
+    )
+    .await;
+    c.check(&["FUNCTION", "FLUSH"], "+OK\r\n").await;
+    c.check(&["SHUTDOWN", "ABORT"], "-ERR No shutdown in progress.\r\n")
+        .await;
+    c.check(&["SHUTDOWN", "SAVE", "NOSAVE"], "-ERR syntax error\r\n")
+        .await;
+    // CLIENT KILL closes the other connection.
+    c.check(&["CLIENT", "KILL", "ID", &vid], ":1\r\n").await;
+    victim.expect_closed().await;
+    c.check(&["CLIENT", "KILL", "ID", &vid], ":0\r\n").await;
+    c.check(&["CLIENT", "KILL", "1.2.3.4:5"], "-ERR No such client\r\n")
+        .await;
+    // SHUTDOWN: no reply, the connection closes and the server stops.
+    c.send(&["SHUTDOWN", "NOSAVE"]).await;
+    c.expect_closed().await;
+    timeout(LONG, h.shutdown()).await.expect("server stopped");
+}
