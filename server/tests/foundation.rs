@@ -257,7 +257,7 @@ async fn auth_with_requirepass() {
         .await;
     c.check(
         &["HELLO", "3"],
-        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
+        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
     )
     .await;
     c.check(
@@ -768,11 +768,9 @@ async fn server_commands_and_client_kill() {
         "-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n",
     )
     .await;
-    c.check(
-        &["CONFIG", "SET", "a", "1", "b"],
-        "-ERR wrong number of arguments for 'config|set' command\r\n",
-    )
-    .await;
+    // Redis 7.0 answers an odd argument count with a syntax error.
+    c.check(&["CONFIG", "SET", "a", "1", "b"], "-ERR syntax error\r\n")
+        .await;
     c.check(&["SET", "k", "v"], "+OK\r\n").await;
     c.send(&["INFO", "commandstats"]).await;
     let stats = c.read_bulk().await;
