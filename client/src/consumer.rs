@@ -29,7 +29,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use redis::Value;
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::{AbortHandle, JoinHandle};
 use tracing::Instrument;
@@ -248,7 +247,7 @@ impl Consumer {
         Fut: Future<Output = Outcome> + Send + 'static,
     {
         opts.validate()?;
-        ensure_group(client.conn(), &opts.stream, &opts.group, &opts.group_start).await?;
+        ensure_group(client, &opts.stream, &opts.group, &opts.group_start).await?;
         let read_conn = client.dedicated(opts.block).await?;
         let dlq = match &opts.dlq {
             Some(k) => k.to_vec(),
@@ -283,38 +282,18 @@ impl Consumer {
     }
 }
 
-/// `XGROUP CREATE ... MKSTREAM`; an existing group (BUSYGROUP) is fine.
-pub async fn ensure_group(
-    conn_or_client: &impl GroupTarget,
-    stream: &[u8],
-    group: &[u8],
-    start: &str,
-) -> Result<()> {
-    match conn_or_client
-        .run(&cmds::xgroup_create(stream, group, start))
-        .await
-    {
+/// `XGROUP CREATE stream group start MKSTREAM`; an existing group
+/// (`BUSYGROUP`) is fine. `start` is `0` (whole stream), `$` (new entries
+/// only) or an ID.
+pub async fn ensure_group(client: &Client, stream: &[u8], group: &[u8], start: &str) -> Result<()> {
+    ensure_group_on(client.conn(), stream, group, start).await
+}
+
+async fn ensure_group_on(conn: &Conn, stream: &[u8], group: &[u8], start: &str) -> Result<()> {
+    match conn.query(&cmds::xgroup_create(stream, group, start)).await {
         Ok(_) => Ok(()),
         Err(e) if is_code(&e, "BUSYGROUP") => Ok(()),
         Err(e) => Err(e),
-    }
-}
-
-/// Something that can run a command: a [`Client`] (public) or an internal connection.
-pub trait GroupTarget {
-    /// Run one command.
-    fn run(&self, cmd: &redis::Cmd) -> impl Future<Output = Result<Value>> + Send;
-}
-
-impl GroupTarget for Client {
-    fn run(&self, cmd: &redis::Cmd) -> impl Future<Output = Result<Value>> + Send {
-        self.command(cmd)
-    }
-}
-
-impl GroupTarget for Conn {
-    fn run(&self, cmd: &redis::Cmd) -> impl Future<Output = Result<Value>> + Send {
-        self.query(cmd)
     }
 }
 
@@ -766,7 +745,7 @@ async fn on_error(s: &Shared, e: &Error, backoff: &mut Backoff) {
     if is_code(e, "NOGROUP") {
         // Stream or group deleted under us: recreate and go on.
         tracing::warn!("group missing, recreating");
-        if let Err(e) = ensure_group(&s.conn, &o.stream, &o.group, &o.group_start).await {
+        if let Err(e) = ensure_group_on(&s.conn, &o.stream, &o.group, &o.group_start).await {
             tracing::warn!(error = %e, "could not recreate group");
         }
     } else {

@@ -11,6 +11,8 @@
 //! consumer crashing after the side effect but before the ack, a handler
 //! outliving `claim_idle`), so handlers must be idempotent. See `docs/client.md`.
 
+#![warn(missing_docs)]
+
 mod client;
 mod cmds;
 mod consumer;
@@ -23,9 +25,7 @@ mod reply;
 mod trim;
 
 pub use client::{Capabilities, Client, ClientOptions};
-pub use consumer::{
-    ensure_group, Consumer, ConsumerHandle, ConsumerOptions, GroupTarget, Message, Outcome,
-};
+pub use consumer::{ensure_group, Consumer, ConsumerHandle, ConsumerOptions, Message, Outcome};
 pub use dlq::{default_dlq_key, DeadLetter, DeadLetters};
 pub use error::{Error, Result};
 pub use id::StreamId;
