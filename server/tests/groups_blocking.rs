@@ -287,6 +287,31 @@ async fn deleting_or_replacing_the_stream_answers_as_a_fresh_call() {
 }
 
 #[tokio::test]
+async fn flushall_answers_nogroup() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    let mut r = Conn::open(h.local_addr()).await;
+    c.cmd(&["XADD", "s", "666", "f", "v"]).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$"]).await;
+    r.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "Alice",
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ])
+    .await;
+    assert!(r.silent_for(SETTLE).await);
+    assert_eq!(c.cmd(&["FLUSHALL"]).await, "+OK\r\n");
+    assert_eq!(r.read_in_time().await, NOGROUP_S_G);
+    h.shutdown().await;
+}
+
+#[tokio::test]
 async fn rename_brings_entries_or_nogroup() {
     let h = start(None).await;
     let mut c = Conn::open(h.local_addr()).await;

@@ -9,7 +9,7 @@
 //! number of entries ever added up to it.
 
 use super::group::{AutoClaimOpts, ClaimOpts, Group, StreamMeta, INVALID_ENTRIES_READ};
-use super::StreamId;
+use super::{NodeLimits, Stream, StreamId, Trim};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -78,13 +78,15 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// The stream side: live entries and Redis's counters.
+/// The stream side: live entries and Redis's counters, kept plainly, next
+/// to the real stream log (whose counters feed the group's lag).
 #[derive(Default)]
 struct Log {
     live: BTreeMap<StreamId, ()>,
     ever: Vec<StreamId>,
     last: StreamId,
     max_deleted: StreamId,
+    real: Stream,
 }
 
 impl Log {
@@ -146,6 +148,12 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     log.live.insert(id, ());
                     log.ever.push(id);
                     log.last = id;
+                    let limits = NodeLimits {
+                        max_entries: 3,
+                        max_bytes: 4096,
+                    };
+                    log.real
+                        .append(id, &[b"f".as_slice(), b"v".as_slice()], limits);
                 }
             }
             Op::Del(n) => {
@@ -153,6 +161,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     let id = *log.live.keys().nth(n as usize % log.live.len()).unwrap();
                     log.live.remove(&id);
                     log.max_deleted = log.max_deleted.max(id);
+                    prop_assert!(log.real.delete(id));
                 }
             }
             Op::Trim(maxlen) => {
@@ -160,13 +169,14 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     let id = *log.live.keys().next().unwrap();
                     log.live.remove(&id);
                 }
+                log.real.trim(Trim::MaxLen(maxlen as u64), false, 0);
             }
             Op::ReadNew { c, count, noack } => {
                 let nm = name(c);
                 let (slot, _) = g.get_or_create_consumer(nm.as_bytes(), now);
                 g.touch_seen(slot, now);
                 r.consumer(&nm, now);
-                let meta = log.meta();
+                let meta = crate::commands::groups::meta(&log.real);
                 let mut got = Vec::new();
                 for (&id, ()) in log.live.range(g.last_id.next().unwrap_or(StreamId::MAX)..) {
                     if count != 0 && got.len() == count as usize {
@@ -435,8 +445,10 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         }
         g.check_invariants();
         prop_assert_eq!(g.last_id, r.last_id);
+        // The real log's counters agree with the plain ones.
+        let meta = crate::commands::groups::meta(&log.real);
+        prop_assert_eq!(meta, log.meta());
         // Redis's counters, when known, are exact.
-        let meta = log.meta();
         if let Some(lag) = g.lag(&meta) {
             let after = log.live.keys().filter(|&&id| id > g.last_id).count() as i64;
             prop_assert_eq!(lag, after, "lag");
