@@ -10,6 +10,28 @@
 //! Delivery is at-least-once: a message can be handled more than once (a
 //! consumer crashing after the side effect but before the ack, a handler
 //! outliving `claim_idle`), so handlers must be idempotent. See `docs/client.md`.
+//!
+//! ```no_run
+//! use sluice_client::{Client, Consumer, ConsumerOptions, Outcome};
+//! # struct ShipError { transient: bool }
+//! # async fn ship(_item: Option<&bytes::Bytes>) -> Result<(), ShipError> { Ok(()) }
+//! # async fn demo() -> sluice_client::Result<()> {
+//!
+//! let client = Client::connect("redis://127.0.0.1:6379").await?;
+//! let opts = ConsumerOptions::new("{orders}", "shipping", "worker-1").max_deliveries(5);
+//! let worker = Consumer::start(&client, opts, |msg| async move {
+//!     match ship(msg.get(b"item")).await {
+//!         Ok(()) => Outcome::Ack,
+//!         Err(e) if e.transient => Outcome::retry("ship failed, will retry"),
+//!         Err(_) => Outcome::dead_letter("cannot ship"),
+//!     }
+//! })
+//! .await?;
+//! // ... on shutdown:
+//! worker.shutdown().await?;
+//! # Ok(())
+//! # }
+//! ```
 
 #![warn(missing_docs)]
 
