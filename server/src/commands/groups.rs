@@ -8,9 +8,9 @@
 //! and builds replies. Stream entries are written into replies in their wire
 //! form directly (`EntryRef::write_resp`), one buffer per reply part.
 //!
-//! Group changes wake clients blocked in XREADGROUP on the key (they run the
-//! command again) but, as in Redis, do not abort transactions WATCHing it:
-//! only creating the key (MKSTREAM) does.
+//! XGROUP DESTROY wakes clients blocked in XREADGROUP on the key (they run
+//! the command again and get NOGROUP); as in Redis, no group command aborts
+//! transactions WATCHing the key, except XGROUP CREATE MKSTREAM creating it.
 
 use super::{flags::*, is, parse_int, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
@@ -389,8 +389,8 @@ fn xgroup_setid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         Ok(Reply::OK)
     })?
     .ok_or_else(key_must_exist)?;
-    // Blocked readers of this group may now have entries to read.
-    wake(ctx, key);
+    // As in Redis, moving the group does not wake blocked readers: they see
+    // the new position at the next XADD.
     Ok(r)
 }
 
