@@ -358,7 +358,7 @@ impl ConsumerHandle {
                         release_idle(o.claim_idle),
                     )
                 };
-                s.conn.query(&cmd).await?;
+                retrying(|| s.conn.query(&cmd)).await?;
                 tracing::info!(released = ids.len(), "released unfinished messages");
             }
         }

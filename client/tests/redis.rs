@@ -76,6 +76,12 @@ async fn restart_resumes_own_history() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survives_connection_kill() {
+    let (_s, c) = redis().await;
+    patterns::survives_connection_kill(&c, "{kill}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn detects_redis_7_capabilities() {
     let (_s, c) = redis().await;
     let caps = c.capabilities();

@@ -112,6 +112,13 @@ async fn restart_resumes_own_history() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survives_connection_kill() {
+    let (server, c) = sluice().await;
+    patterns::survives_connection_kill(&c, "{kill}").await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn soak_10k() {
     let (server, c) = sluice().await;
     patterns::soak(&c, "{soak}", 10_000, 42).await;

@@ -671,3 +671,65 @@ pub async fn restart_resumes_own_history(client: &Client, stream: &str) {
     }
     assert_eq!(pending_count(client, stream, "g").await, 0);
 }
+
+/// The server drops every client connection mid-run (CLIENT KILL TYPE
+/// normal): the consumer reconnects and nothing is lost.
+pub async fn survives_connection_kill(client: &Client, stream: &str) {
+    let mut ids = produce(client, stream, 50, |_| "ok").await;
+    let done: Seen = Arc::default();
+    let d = done.clone();
+    let c = Consumer::start(client, fast_opts(stream, "g", "k"), move |m| {
+        record(&d, &m);
+        async { Outcome::Ack }
+    })
+    .await
+    .unwrap();
+    wait_until(LIMIT, "first 50", || {
+        let n = done.lock().unwrap().len();
+        async move { n >= 50 }
+    })
+    .await;
+    // Kills the consumer's connections (SKIPME yes: not the one sending this).
+    let killer = Client::connect(&client_url(client).await).await.unwrap();
+    let killed = killer
+        .command(redis::cmd("CLIENT").arg("KILL").arg("TYPE").arg("normal"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(killed, redis::Value::Int(n) if n >= 1),
+        "{killed:?}"
+    );
+    // `client`'s own connection was killed too: its next command fails once
+    // (then it reconnects), so produce and check through `killer`.
+    ids.extend(produce(&killer, stream, 50, |_| "ok").await);
+    wait_until(LIMIT, "all 100 after the kill", || {
+        let n = done.lock().unwrap().len();
+        async move { n == 100 }
+    })
+    .await;
+    wait_until(LIMIT, "nothing pending", || async {
+        pending_count(&killer, stream, "g").await == 0
+    })
+    .await;
+    c.shutdown().await.unwrap();
+    let done = done.lock().unwrap().clone();
+    assert!(ids.iter().all(|id| done.contains_key(id)));
+}
+
+/// `redis://host:port` of the server a (single-server) client talks to.
+async fn client_url(client: &Client) -> String {
+    let v = client
+        .command(redis::cmd("CLIENT").arg("INFO"))
+        .await
+        .unwrap();
+    let info = match v {
+        redis::Value::BulkString(b) => String::from_utf8(b).unwrap(),
+        redis::Value::VerbatimString { text, .. } => text,
+        other => panic!("CLIENT INFO: {other:?}"),
+    };
+    let laddr = info
+        .split(' ')
+        .find_map(|kv| kv.strip_prefix("laddr="))
+        .expect("laddr in CLIENT INFO");
+    format!("redis://{laddr}")
+}
