@@ -72,6 +72,7 @@ pub fn params() -> Vec<Param> {
         p("databases", "16", INT(1, i32::MAX as i64), false),
         p("dir", "", Kind::Str, true),
         p("logfile", "", Kind::Str, false),
+        p("pidfile", "", Kind::Str, false),
         p(
             "loglevel",
             "notice",
@@ -304,7 +305,14 @@ impl Runtime {
             query_buffer_limit: AtomicI64::new(1024 * 1024 * 1024),
         };
         for param in params() {
-            rt.store(param.name, cfg.get(param.name).to_string());
+            let mut v = cfg.get(param.name).to_string();
+            if param.name == "dir" && v.is_empty() {
+                // Redis reports its working directory.
+                v = std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default();
+            }
+            rt.store(param.name, v);
         }
         rt
     }
