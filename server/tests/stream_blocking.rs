@@ -210,3 +210,34 @@ async fn blocked_reader_does_not_stop_shutdown() {
         .await
         .expect("shutdown completes");
 }
+
+#[tokio::test]
+async fn client_kill_of_a_blocked_reader() {
+    let h = start().await;
+    let mut reader = Conn::open(h.local_addr()).await;
+    let mut other = Conn::open(h.local_addr()).await;
+    let id = reader.cmd(&["CLIENT", "ID"]).await;
+    let id = id.trim_start_matches(':').trim_end().to_string();
+    reader
+        .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+        .await;
+    settle().await;
+    assert_eq!(other.cmd(&["CLIENT", "KILL", "ID", &id]).await, ":1\r\n");
+    // The killed reader's connection closes without a reply.
+    let mut tmp = [0u8; 64];
+    let n = timeout(LONG, reader.sock.read(&mut tmp))
+        .await
+        .expect("closed in time")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "got {:?}", &tmp[..n]);
+    // Writers and new readers are unaffected.
+    assert_eq!(
+        other.cmd(&["XADD", "s", "1-1", "a", "1"]).await,
+        "$3\r\n1-1\r\n"
+    );
+    let got = other
+        .cmd(&["XREAD", "BLOCK", "0", "STREAMS", "s", "0"])
+        .await;
+    assert!(got.contains("1-1"), "{got}");
+    h.shutdown().await;
+}

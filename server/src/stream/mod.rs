@@ -409,9 +409,20 @@ impl Stream {
         self.range(StreamId::MIN, StreamId::MAX).next()
     }
 
-    /// The last live entry.
+    /// The last live entry (one forward pass over the tail node, no allocation).
     pub fn last_entry(&self) -> Option<EntryRef<'_>> {
-        self.rev_range(StreamId::MIN, StreamId::MAX).next()
+        for node in self.nodes.values().rev() {
+            if node.live == 0 {
+                continue;
+            }
+            let head = node.heads().filter(|h| !h.deleted()).last()?;
+            return Some(EntryRef {
+                id: head.id,
+                node,
+                head,
+            });
+        }
+        None
     }
 
     /// Deletes the live entry `id` (XDEL); true when there was one. Updates
