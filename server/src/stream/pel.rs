@@ -99,9 +99,17 @@ impl<V: Timed> ChunkMap<V> {
 
     /// Index of the chunk that holds `id` or would hold it.
     fn chunk_for(&self, id: StreamId) -> usize {
-        // First chunk whose last key is >= id; past the end means the last chunk.
-        let i = self.chunks.partition_point(|c| c.last() < id);
-        i.min(self.chunks.len().saturating_sub(1))
+        let n = self.chunks.len();
+        // Fast paths for the common shapes: deliveries append at the end,
+        // acknowledgements and claims come from the front.
+        if n == 0 || id <= self.chunks[0].last() {
+            return 0;
+        }
+        if self.chunks[n - 1].first() <= id {
+            return n - 1;
+        }
+        // First chunk whose last key is >= id (one exists: id < last chunk's first).
+        self.chunks.partition_point(|c| c.last() < id)
     }
 
     fn locate(&self, id: StreamId) -> Option<(usize, Result<usize, usize>)> {
