@@ -125,11 +125,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sent: Arc<Mutex<Deliveries>> = Arc::default();
     let mut workers = Vec::new();
     for name in ["worker-1", "worker-2"] {
-        let sent = sent.clone();
+        let record = sent.clone();
         let worker = name.to_string();
         workers.push(
             Consumer::start(&client, worker_opts(name), move |m| {
-                let sent = sent.clone();
+                let sent = record.clone();
                 let worker = worker.clone();
                 async move {
                     let outcome = send_email(&m).await;
@@ -145,6 +145,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .await?,
         );
+        if name == "worker-1" {
+            // Let the restarted worker-1 take back its own history before
+            // worker-2 joins (worker-2 could otherwise claim it once idle).
+            wait_for("worker-1 resumed its history", || {
+                let sent = sent.lock().unwrap();
+                held.lock().unwrap().iter().all(|id| sent.contains_key(id))
+            })
+            .await;
+        }
     }
     wait_for("all emails handled", || {
         sent.lock().unwrap().len() == EMAILS - 2
