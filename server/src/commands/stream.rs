@@ -770,6 +770,13 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             served.push((key.clone(), reply));
         }
     }
+    if rerun && served.len() > 1 {
+        // A woken reader is served one stream, as Redis 7.0 serves a blocked
+        // XREAD from the key that became ready (Sluice takes the first key,
+        // in argument order, that has new entries; a key named twice is
+        // served once).
+        served.truncate(1);
+    }
     if !served.is_empty() {
         return Ok(if ctx.resp3() {
             Reply::Map(
