@@ -70,18 +70,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         Client::connect(&url).await?
     };
-    let dlq = DeadLetters::new(&client, STREAM);
+    run(&client, &mut |line| println!("{line}")).await
+}
+
+/// The whole tour; each output line goes to `out` (the tests compare the
+/// lines from Redis, Redis Cluster and Sluice with the expected transcript).
+pub async fn run(
+    client: &Client,
+    out: &mut dyn FnMut(String),
+) -> Result<(), Box<dyn std::error::Error>> {
+    macro_rules! say {
+        ($($arg:tt)*) => { out(format!($($arg)*)) };
+    }
+    let dlq = DeadLetters::new(client, STREAM);
     client
         .command(redis::cmd("DEL").arg(STREAM).arg(dlq.key()))
         .await?;
-    println!("connected");
+    say!("connected");
 
     // A second group that reads nothing until the end: trimming must wait for it.
-    sluice_client::ensure_group(&client, STREAM.as_bytes(), b"audit", "0").await?;
+    sluice_client::ensure_group(client, STREAM.as_bytes(), b"audit", "0").await?;
 
     // 1. Produce. Email #7 has a bad address (permanent failure), #13 always
     //    times out (transient failure, forever).
-    let producer = Producer::new(&client, STREAM, ProducerOptions::new());
+    let producer = Producer::new(client, STREAM, ProducerOptions::new());
     let mut index_of = HashMap::new();
     for i in 0..EMAILS {
         let to = if i == 7 {
@@ -103,19 +115,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
         index_of.insert(id, i);
     }
-    println!("produced {EMAILS} emails");
+    say!("produced {EMAILS} emails");
 
     // 2. worker-1 takes 4 emails and hangs: then the process "crashes".
     let held: Arc<Mutex<HashSet<StreamId>>> = Arc::default();
     let h = held.clone();
-    let w1 = Consumer::start(&client, worker_opts("worker-1"), move |m| {
+    let w1 = Consumer::start(client, worker_opts("worker-1"), move |m| {
         h.lock().unwrap().insert(m.id);
         std::future::pending::<Outcome>()
     })
     .await?;
     wait_for("worker-1 holds 4", || w1.in_flight() == 4).await;
     w1.kill();
-    println!(
+    say!(
         "worker-1 crashed holding {} emails",
         held.lock().unwrap().len()
     );
@@ -128,7 +140,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let record = sent.clone();
         let worker = name.to_string();
         workers.push(
-            Consumer::start(&client, worker_opts(name), move |m| {
+            Consumer::start(client, worker_opts(name), move |m| {
                 let sent = record.clone();
                 let worker = worker.clone();
                 async move {
@@ -175,18 +187,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .is_some_and(|v| v.iter().any(|(w, d)| w == "worker-1" && *d == 2))
             })
             .count();
-        println!(
-            "worker-1 restarted and finished its {recovered} pending emails (second delivery)"
-        );
-        println!("sent {} emails, each at least once", sent.len());
+        say!("worker-1 restarted and finished its {recovered} pending emails (second delivery)");
+        say!("sent {} emails, each at least once", sent.len());
     }
 
     // 4. Poison messages are in the DLQ under their original IDs.
     let mut letters = dlq.all().await?;
     letters.sort_by_key(|l| index_of[&l.original_id]);
-    println!("dead letters: {}", letters.len());
+    say!("dead letters: {}", letters.len());
     for l in &letters {
-        println!(
+        say!(
             "  email #{} reason={:?} deliveries={} fields={}",
             index_of[&l.original_id],
             l.reason,
@@ -196,14 +206,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     dlq.purge(&letters.iter().map(|l| l.dlq_id).collect::<Vec<_>>())
         .await?;
-    println!("purged; dead letters left: {}", dlq.len().await?);
+    say!("purged; dead letters left: {}", dlq.len().await?);
 
     // 5. Trimming: "audit" has read nothing, so nothing may go yet.
-    let trimmer = Trimmer::new(&client, STREAM, Retention::MaxLen(5));
+    let trimmer = Trimmer::new(client, STREAM, Retention::MaxLen(5));
     let report = trimmer.trim_once().await?;
-    println!("trim while 'audit' lags: removed {}", report.removed);
+    say!("trim while 'audit' lags: removed {}", report.removed);
     let audit = Consumer::start(
-        &client,
+        client,
         ConsumerOptions::new(STREAM, "audit", "auditor")
             .batch(64)
             .block(Duration::from_millis(100)),
@@ -215,10 +225,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await;
     let report = trimmer.trim_once().await?;
-    let left = sluice_client::range(&client, STREAM, "-", "+", None)
+    let left = sluice_client::range(client, STREAM, "-", "+", None)
         .await?
         .len();
-    println!(
+    say!(
         "trim after 'audit' caught up: removed some = {}, kept at least 5 = {}",
         report.removed > 0,
         left >= 5 && left + report.removed as usize == EMAILS
@@ -229,6 +239,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for w in workers {
         w.shutdown().await?;
     }
-    println!("shut down cleanly");
+    say!("shut down cleanly");
     Ok(())
 }
