@@ -31,9 +31,13 @@ impl Proc {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-        let p = Proc { name, child, port };
+        let mut p = Proc { name, child, port };
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
+            // Exited: most likely the port was taken in the meantime.
+            if let Ok(Some(status)) = p.child.try_wait() {
+                panic!("{name} exited at start ({status}); port {port} taken? run again");
+            }
             if let Ok(mut c) = Client::connect(port) {
                 if c.cmd(&[b"PING"]).starts_with(b"+PONG") {
                     return p;

@@ -77,33 +77,50 @@ impl Conn {
     }
 }
 
+/// Starts a `redis-server` on a free port. Free ports can be taken between
+/// choosing and binding (other tests start servers too), so a start is only
+/// accepted when the server answering on the port is the process started
+/// (its `process_id`); otherwise it tries another port.
 fn start_redis() -> (Redis, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server must be installed (apt-get install redis-server)");
-    let r = Redis(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Conn::open(port).is_err() {
-        assert!(Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(Duration::from_millis(20));
+    for _ in 0..10 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (apt-get install redis-server)");
+        let mut r = Redis(child);
+        let pid = format!("process_id:{}\r\n", r.0.id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(_)) = r.0.try_wait() {
+                break; // exited: the port was taken
+            }
+            if let Ok(mut c) = Conn::open(port) {
+                let info = c.cmd(&[v("INFO"), v("server")]);
+                if String::from_utf8_lossy(&info).contains(&pid) {
+                    return (r, port);
+                }
+                break; // someone else's server
+            }
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
-    (r, port)
+    panic!("could not start redis-server on a free port");
 }
 
 /// xorshift64*: deterministic, seedable.
