@@ -12,6 +12,7 @@
 
 pub mod connection;
 pub mod docs;
+pub mod float80;
 pub mod groups;
 pub mod keys;
 pub mod redis8;

@@ -471,50 +471,29 @@ fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     Ok(Reply::Int(n))
 }
 
-/// Parses a float like Redis's `string2ld`: no surrounding spaces, no NaN.
-fn parse_float(s: &[u8]) -> Option<f64> {
-    let s = std::str::from_utf8(s).ok()?;
-    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return None;
-    }
-    let v: f64 = s.parse().ok()?;
-    (!v.is_nan()).then_some(v)
-}
-
-/// Formats an INCRBYFLOAT result as Redis does (`%.17Lf`, trailing zeros
-/// trimmed). Sluice computes in f64 rather than long double, so it prints the
-/// shortest decimal that reads back as the same f64, capped at 17 decimals.
-pub fn format_float_human(v: f64) -> String {
-    let s = format!("{v}");
-    match s.split_once('.') {
-        Some((_, frac)) if frac.len() > 17 => {
-            let s = format!("{v:.17}");
-            let s = s.trim_end_matches('0').trim_end_matches('.');
-            if s == "-0" {
-                "0".into()
-            } else {
-                s.to_string()
-            }
-        }
-        _ if s == "-0" => "0".into(),
-        _ => s,
-    }
-}
-
-/// `INCRBYFLOAT key increment`
+/// `INCRBYFLOAT key increment`: computed in emulated x87 long double, as
+/// Redis computes it (see [`super::float80`]), so the digits match.
 fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let by = parse_float(&args[2]).ok_or(Error::NotFloat)?;
+    use super::float80::{self, Parsed};
     let now = ctx.now_ms;
     let out = ctx.db().with_slot(&args[1], now, |slot| {
         let cur = match slot {
-            Some(e) => parse_float(as_str(e)?).ok_or(Error::NotFloat)?,
-            None => 0.0,
+            Some(e) => float80::parse(as_str(e)?).ok_or(Error::NotFloat)?,
+            None => Parsed::Finite(float80::F80 {
+                neg: false,
+                m: 0,
+                e: 0,
+            }),
         };
-        let n = cur + by;
-        if n.is_nan() || n.is_infinite() {
+        let by = float80::parse(&args[2]).ok_or(Error::NotFloat)?;
+        let sum = match (cur, by) {
+            (Parsed::Finite(a), Parsed::Finite(b)) => float80::add(a, b),
+            _ => Parsed::Inf(false),
+        };
+        let Parsed::Finite(n) = sum else {
             return Err(Error::err("increment would produce NaN or Infinity"));
-        }
-        let text = Bytes::from(format_float_human(n));
+        };
+        let text = Bytes::from(float80::format_human(n));
         let v = Value::Str(text.clone());
         match slot {
             Some(e) => e.value = v,
@@ -651,16 +630,6 @@ fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn float_formatting_like_redis() {
-        assert_eq!(format_float_human(10.6), "10.6");
-        assert_eq!(format_float_human(3.0), "3");
-        assert_eq!(format_float_human(-0.0), "0");
-        assert_eq!(format_float_human(1e20), "100000000000000000000");
-        assert_eq!(format_float_human(1e-20), "0");
-        assert_eq!(format_float_human(5e-10), "0.0000000005");
-    }
 
     #[test]
     fn set_option_conflicts_are_syntax_errors() {

@@ -1,0 +1,510 @@
+//! The x87 80-bit `long double` arithmetic INCRBYFLOAT needs to reply what
+//! Redis replies, in software.
+//!
+//! Redis parses both operands with `strtold`, adds them as `long double` (a
+//! 64-bit significand) and prints the sum with `%.17Lf`, trailing zeros
+//! removed. An f64 sum printed any way differs from that in the last digits
+//! (`5000.001` vs Redis's `5000.00099999999999989`), so this module does the
+//! three steps exactly: correctly rounded decimal parsing, addition rounded
+//! to nearest-even at 64 bits, and exact decimal printing. Numbers are
+//! `±m × 2^e` with a normalised 64-bit `m`; big integers are only used for
+//! the exact intermediate values.
+//!
+//! Not emulated: subnormal results (treated as out of range) and hexadecimal
+//! float input (`0x1p3`), which `strtold` accepts.
+
+use std::cmp::Ordering;
+
+/// Smallest and largest binary exponent of a normal x87 extended value,
+/// expressed for `m × 2^e` with `m` in [2^63, 2^64).
+const E_MIN: i64 = -16382 - 63;
+const E_MAX: i64 = 16383 - 63;
+
+/// A finite extended-precision value: `(-1)^neg × m × 2^e`; zero has `m == 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct F80 {
+    pub neg: bool,
+    pub m: u64,
+    pub e: i64,
+}
+
+/// The result of parsing: a finite value, or an infinity (`inf` input or overflow).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Parsed {
+    Finite(F80),
+    Inf(bool),
+}
+
+// ------------------------------------------------------------------ BigUint
+
+/// Little-endian base 2^32 natural number (only what this module needs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Big(Vec<u32>);
+
+impl Big {
+    fn from_u64(v: u64) -> Big {
+        let mut b = Big(vec![v as u32, (v >> 32) as u32]);
+        b.trim();
+        b
+    }
+    fn trim(&mut self) {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+    }
+    fn is_zero(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn bits(&self) -> u64 {
+        match self.0.last() {
+            None => 0,
+            Some(&top) => (self.0.len() as u64 - 1) * 32 + (32 - top.leading_zeros() as u64),
+        }
+    }
+    fn bit(&self, i: u64) -> bool {
+        let w = (i / 32) as usize;
+        w < self.0.len() && (self.0[w] >> (i % 32)) & 1 == 1
+    }
+    /// True when any bit below position `i` is set.
+    fn any_below(&self, i: u64) -> bool {
+        let w = (i / 32) as usize;
+        for (j, &x) in self.0.iter().enumerate() {
+            if j < w && x != 0 {
+                return true;
+            }
+            if j == w {
+                return x & ((1u32 << (i % 32)) - 1) != 0;
+            }
+        }
+        false
+    }
+    fn mul_small(&mut self, k: u32) {
+        let mut carry = 0u64;
+        for x in self.0.iter_mut() {
+            let v = *x as u64 * k as u64 + carry;
+            *x = v as u32;
+            carry = v >> 32;
+        }
+        if carry > 0 {
+            self.0.push(carry as u32);
+        }
+    }
+    fn add_small(&mut self, k: u32) {
+        let mut carry = k as u64;
+        for x in self.0.iter_mut() {
+            let v = *x as u64 + carry;
+            *x = v as u32;
+            carry = v >> 32;
+            if carry == 0 {
+                return;
+            }
+        }
+        if carry > 0 {
+            self.0.push(carry as u32);
+        }
+    }
+    fn pow10(n: u64) -> Big {
+        let mut b = Big::from_u64(1);
+        let mut left = n;
+        while left > 0 {
+            let step = left.min(9);
+            b.mul_small(10u32.pow(step as u32));
+            left -= step;
+        }
+        b
+    }
+    fn shl(&self, n: u64) -> Big {
+        if self.is_zero() {
+            return self.clone();
+        }
+        let words = (n / 32) as usize;
+        let bits = n % 32;
+        let mut out = vec![0u32; words];
+        let mut carry = 0u32;
+        for &x in &self.0 {
+            if bits == 0 {
+                out.push(x);
+            } else {
+                out.push((x << bits) | carry);
+                carry = x >> (32 - bits);
+            }
+        }
+        if carry > 0 {
+            out.push(carry);
+        }
+        let mut b = Big(out);
+        b.trim();
+        b
+    }
+    fn shr(&self, n: u64) -> Big {
+        let words = (n / 32) as usize;
+        if words >= self.0.len() {
+            return Big(vec![]);
+        }
+        let bits = n % 32;
+        let src = &self.0[words..];
+        let mut out = Vec::with_capacity(src.len());
+        for i in 0..src.len() {
+            let lo = src[i] >> bits;
+            let hi = if bits > 0 && i + 1 < src.len() {
+                src[i + 1] << (32 - bits)
+            } else {
+                0
+            };
+            out.push(lo | hi);
+        }
+        let mut b = Big(out);
+        b.trim();
+        b
+    }
+    fn cmp(&self, o: &Big) -> Ordering {
+        self.0
+            .len()
+            .cmp(&o.0.len())
+            .then_with(|| self.0.iter().rev().cmp(o.0.iter().rev()))
+    }
+    fn add(&self, o: &Big) -> Big {
+        let n = self.0.len().max(o.0.len());
+        let mut out = Vec::with_capacity(n + 1);
+        let mut carry = 0u64;
+        for i in 0..n {
+            let v = *self.0.get(i).unwrap_or(&0) as u64 + *o.0.get(i).unwrap_or(&0) as u64 + carry;
+            out.push(v as u32);
+            carry = v >> 32;
+        }
+        if carry > 0 {
+            out.push(carry as u32);
+        }
+        Big(out)
+    }
+    /// `self - o`, requires `self >= o`.
+    fn sub(&self, o: &Big) -> Big {
+        let mut out = Vec::with_capacity(self.0.len());
+        let mut borrow = 0i64;
+        for i in 0..self.0.len() {
+            let mut v = self.0[i] as i64 - *o.0.get(i).unwrap_or(&0) as i64 - borrow;
+            borrow = 0;
+            if v < 0 {
+                v += 1 << 32;
+                borrow = 1;
+            }
+            out.push(v as u32);
+        }
+        let mut b = Big(out);
+        b.trim();
+        b
+    }
+    /// Quotient and remainder (bitwise long division; operands here are small
+    /// except for extreme exponents, where it is still only milliseconds).
+    fn divrem(&self, d: &Big) -> (Big, Big) {
+        let mut q = Big(vec![0; self.0.len()]);
+        let mut r = Big(vec![]);
+        for i in (0..self.bits()).rev() {
+            r = r.shl(1);
+            if self.bit(i) {
+                r.add_small(1);
+            }
+            if r.cmp(d) != Ordering::Less {
+                r = r.sub(d);
+                q.0[(i / 32) as usize] |= 1 << (i % 32);
+            }
+        }
+        q.trim();
+        (q, r)
+    }
+    fn to_u64(&self) -> u64 {
+        *self.0.first().unwrap_or(&0) as u64 | (*self.0.get(1).unwrap_or(&0) as u64) << 32
+    }
+    fn to_decimal(&self) -> String {
+        if self.is_zero() {
+            return "0".into();
+        }
+        let mut parts = Vec::new();
+        let mut cur = self.clone();
+        let billion = Big::from_u64(1_000_000_000);
+        while !cur.is_zero() {
+            let (q, r) = cur.divrem(&billion);
+            parts.push(r.to_u64() as u32);
+            cur = q;
+        }
+        let mut s = parts.last().expect("nonzero").to_string();
+        for p in parts.iter().rev().skip(1) {
+            s.push_str(&format!("{p:09}"));
+        }
+        s
+    }
+}
+
+// ------------------------------------------------------------------ rounding
+
+/// Rounds `n × 2^e` to a 64-bit significand (nearest, ties to even), `sticky`
+/// telling whether the true value is a little more than `n × 2^e`.
+fn round(neg: bool, n: &Big, e: i64, sticky: bool) -> Parsed {
+    if n.is_zero() {
+        return Parsed::Finite(F80 { neg, m: 0, e: 0 });
+    }
+    let bits = n.bits() as i64;
+    let (mut m, mut e) = if bits <= 64 {
+        (n.to_u64() << (64 - bits), e - (64 - bits))
+    } else {
+        let shift = (bits - 64) as u64;
+        let mut m = n.shr(shift).to_u64();
+        let half = n.bit(shift - 1);
+        let rest = sticky || n.any_below(shift - 1);
+        let mut e = e + shift as i64;
+        if half && (rest || m & 1 == 1) {
+            m = m.wrapping_add(1);
+            if m == 0 {
+                m = 1 << 63;
+                e += 1;
+            }
+        }
+        (m, e)
+    };
+    if e > E_MAX {
+        return Parsed::Inf(neg);
+    }
+    if e < E_MIN {
+        // Subnormal or underflow: reported as zero (callers reject it, as
+        // strtold's ERANGE makes Redis do).
+        e = 0;
+        m = 0;
+    }
+    Parsed::Finite(F80 { neg, m, e })
+}
+
+// ------------------------------------------------------------------ parsing
+
+/// Parses like glibc's `strtold` over the whole string (decimal and
+/// inf/infinity/nan, case-insensitive, optional sign). None: not a number.
+/// A NaN returns None too (Redis rejects it).
+pub fn parse(s: &[u8]) -> Option<Parsed> {
+    let (neg, rest) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = rest.to_ascii_lowercase();
+    if lower == b"inf" || lower == b"infinity" {
+        return Some(Parsed::Inf(neg));
+    }
+    let mut digits = Big(vec![]);
+    let mut exp10: i64 = 0;
+    let mut any = false;
+    let mut i = 0;
+    let mut seen_dot = false;
+    while i < rest.len() {
+        let c = rest[i];
+        if c.is_ascii_digit() {
+            any = true;
+            digits.mul_small(10);
+            digits.add_small((c - b'0') as u32);
+            if seen_dot {
+                exp10 -= 1;
+            }
+        } else if c == b'.' && !seen_dot {
+            seen_dot = true;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if !any {
+        return None;
+    }
+    if i < rest.len() {
+        if rest[i] != b'e' && rest[i] != b'E' {
+            return None;
+        }
+        let exp = std::str::from_utf8(&rest[i + 1..]).ok()?;
+        let exp = exp.strip_prefix('+').unwrap_or(exp);
+        if exp.is_empty()
+            || !exp
+                .trim_start_matches('-')
+                .bytes()
+                .all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        // Clamp: anything this large is out of range either way.
+        let v: i64 = exp.parse().unwrap_or(if exp.starts_with('-') {
+            -100_000
+        } else {
+            100_000
+        });
+        exp10 += v.clamp(-100_000, 100_000);
+    }
+    if digits.is_zero() {
+        return Some(Parsed::Finite(F80 { neg, m: 0, e: 0 }));
+    }
+    // Quick range rejection before building huge powers of ten.
+    let mag = digits.to_decimal().len() as i64 + exp10;
+    if mag > 4940 {
+        return Some(Parsed::Inf(neg));
+    }
+    if mag < -4960 {
+        // strtold's underflow (ERANGE with a zero result): Redis rejects it.
+        return None;
+    }
+    if exp10 >= 0 {
+        let mut n = digits;
+        let p = Big::pow10(exp10 as u64);
+        n = mul(&n, &p);
+        return Some(round(neg, &n, 0, false));
+    }
+    let p = Big::pow10((-exp10) as u64);
+    let s = (67 + p.bits() as i64 - digits.bits() as i64).max(0) as u64;
+    let (q, r) = digits.shl(s).divrem(&p);
+    match round(neg, &q, -(s as i64), !r.is_zero()) {
+        // Underflow to zero from nonzero digits: rejected like ERANGE.
+        Parsed::Finite(f) if f.m == 0 => None,
+        other => Some(other),
+    }
+}
+
+fn mul(a: &Big, b: &Big) -> Big {
+    let mut out = vec![0u32; a.0.len() + b.0.len()];
+    for (i, &x) in a.0.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, &y) in b.0.iter().enumerate() {
+            let v = out[i + j] as u64 + x as u64 * y as u64 + carry;
+            out[i + j] = v as u32;
+            carry = v >> 32;
+        }
+        let mut k = i + b.0.len();
+        while carry > 0 {
+            let v = out[k] as u64 + carry;
+            out[k] = v as u32;
+            carry = v >> 32;
+            k += 1;
+        }
+    }
+    let mut r = Big(out);
+    r.trim();
+    r
+}
+
+// ------------------------------------------------------------------ addition
+
+/// `a + b` rounded to nearest-even at 64 bits; Inf on overflow.
+pub fn add(a: F80, b: F80) -> Parsed {
+    if a.m == 0 {
+        return Parsed::Finite(b);
+    }
+    if b.m == 0 {
+        return Parsed::Finite(a);
+    }
+    // Order by exponent; a much smaller operand only nudges rounding, and
+    // below half an ulp it never changes the result.
+    let (hi, lo) = if a.e >= b.e { (a, b) } else { (b, a) };
+    if hi.e - lo.e > 140 {
+        return Parsed::Finite(hi);
+    }
+    let shift = (hi.e - lo.e) as u64;
+    let x = Big::from_u64(hi.m).shl(shift);
+    let y = Big::from_u64(lo.m);
+    let (neg, n) = if hi.neg == lo.neg {
+        (hi.neg, x.add(&y))
+    } else {
+        match x.cmp(&y) {
+            Ordering::Less => (lo.neg, y.sub(&x)),
+            Ordering::Greater => (hi.neg, x.sub(&y)),
+            Ordering::Equal => {
+                return Parsed::Finite(F80 {
+                    neg: false,
+                    m: 0,
+                    e: 0,
+                })
+            }
+        }
+    };
+    round(neg, &n, lo.e, false)
+}
+
+// ------------------------------------------------------------------ printing
+
+/// `%.17Lf` of the exact value (ties to even, as glibc prints).
+pub fn format_17f(v: F80) -> String {
+    let mut digits = if v.e >= 0 {
+        Big::from_u64(v.m).shl(v.e as u64).to_decimal() + &"0".repeat(17)
+    } else {
+        let mut x = Big::from_u64(v.m);
+        x = mul(&x, &Big::pow10(17));
+        let sh = (-v.e) as u64;
+        let mut q = x.shr(sh);
+        let half = x.bit(sh - 1);
+        let rest = x.any_below(sh - 1);
+        if half && (rest || q.bit(0)) {
+            q.add_small(1);
+        }
+        q.to_decimal()
+    };
+    if digits.len() < 18 {
+        digits = "0".repeat(18 - digits.len()) + &digits;
+    }
+    let (int, frac) = digits.split_at(digits.len() - 17);
+    format!("{}{int}.{frac}", if v.neg { "-" } else { "" })
+}
+
+/// Redis's `ld2string(..., LD_STR_HUMAN)` for a finite value: `%.17Lf` with
+/// trailing zeros (and a trailing dot) removed, and `-0` printed as `0`.
+pub fn format_human(v: F80) -> String {
+    let s = format_17f(v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> F80 {
+        match parse(s.as_bytes()).unwrap() {
+            Parsed::Finite(f) => f,
+            Parsed::Inf(_) => panic!("inf"),
+        }
+    }
+
+    fn incr(a: &str, b: &str) -> String {
+        match add(p(a), p(b)) {
+            Parsed::Finite(f) => format_human(f),
+            Parsed::Inf(_) => "inf".into(),
+        }
+    }
+
+    #[test]
+    fn sums_match_redis_long_double() {
+        // Replies of Redis 7.0 (x86-64, long double) to INCRBYFLOAT.
+        assert_eq!(incr("1.5", "0.1"), "1.6");
+        assert_eq!(incr("10.5", "0.1"), "10.6");
+        assert_eq!(incr("5000", "1e-3"), "5000.00099999999999989");
+        assert_eq!(incr("3002.5", "0.1"), "3002.60000000000000009");
+        assert_eq!(incr("0.1", "0.2"), "0.3");
+        assert_eq!(incr("5", "-5"), "0");
+        assert_eq!(incr("1.6", "-1.6"), "0");
+        assert_eq!(incr("3.0e3", "1"), "3001");
+        assert_eq!(incr("0", "1.23456789012345678"), "1.23456789012345678");
+    }
+
+    #[test]
+    fn parse_edges() {
+        assert!(parse(b"").is_none());
+        assert!(parse(b"abc").is_none());
+        assert!(parse(b"1e").is_none());
+        assert!(parse(b"1.2.3").is_none());
+        assert_eq!(parse(b"inf"), Some(Parsed::Inf(false)));
+        assert_eq!(parse(b"-Infinity"), Some(Parsed::Inf(true)));
+        assert!(parse(b"nan").is_none());
+        assert_eq!(parse(b"1e5000"), Some(Parsed::Inf(false)));
+        assert_eq!(format_human(p("123")), "123");
+        assert_eq!(format_human(p("-0.5")), "-0.5");
+        assert_eq!(format_human(p(".5")), "0.5");
+        assert_eq!(format_human(p("1e20")), "100000000000000000000");
+        assert_eq!(format_human(p("1e-30")), "0");
+        assert!(parse(b"1e-6000").is_none());
+    }
+}
