@@ -52,6 +52,39 @@ fn append_get_range_delete() {
     s.check_invariants();
 }
 
+#[test]
+fn auto_ids_follow_one_clock_and_never_go_back() {
+    let mut s = Stream::new();
+    let f = [&b"f"[..], &b"v"[..]];
+    let l = NodeLimits::default();
+    assert_eq!(s.add(AddId::Auto, 1000, &f, l), Ok(id(1000, 0)));
+    assert_eq!(s.add(AddId::Auto, 1000, &f, l), Ok(id(1000, 1)));
+    // The clock went back: continue from the last ID.
+    assert_eq!(s.add(AddId::Auto, 10, &f, l), Ok(id(1000, 2)));
+    assert_eq!(s.add(AddId::Auto, 1001, &f, l), Ok(id(1001, 0)));
+    // Sequence overflow moves to the next millisecond.
+    s.append(id(2000, u64::MAX), &f, l);
+    assert_eq!(s.add(AddId::Auto, 1500, &f, l), Ok(id(2001, 0)));
+    // `ms-*` at the last ms with the sequence exhausted is refused.
+    s.append(id(3000, u64::MAX), &f, l);
+    assert_eq!(
+        s.add(AddId::AutoSeq(3000), 0, &f, l),
+        Err(AddError::TooSmall)
+    );
+    assert_eq!(
+        s.add(AddId::Explicit(id(3000, 5)), 0, &f, l),
+        Err(AddError::TooSmall)
+    );
+    // The largest ID exhausts the stream.
+    s.append(StreamId::MAX, &f, l);
+    assert_eq!(
+        s.add(AddId::Auto, u64::MAX, &f, l),
+        Err(AddError::Exhausted)
+    );
+    assert_eq!(s.entries_added(), 8);
+    s.check_invariants();
+}
+
 mod model {
     use super::*;
     use proptest::prelude::*;
