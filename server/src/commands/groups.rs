@@ -27,6 +27,7 @@ const XGROUP_SUBCOMMANDS: &[Command] = &[
         summary: "Creates a consumer group.",
         complexity: "O(1)",
         since: "5.0.0",
+        args: "key group (id | $) [MKSTREAM] [ENTRIESREAD entries-read:integer]",
         ..Command::new(
             "create",
             -5,
@@ -40,6 +41,7 @@ const XGROUP_SUBCOMMANDS: &[Command] = &[
         summary: "Sets the last-delivered ID of a consumer group.",
         complexity: "O(1)",
         since: "5.0.0",
+        args: "key group (id | $) [ENTRIESREAD entries-read:integer]",
         ..Command::new("setid", -5, WRITE, (2, 2, 1), "stream", xgroup_setid)
     },
     Command {
@@ -47,12 +49,14 @@ const XGROUP_SUBCOMMANDS: &[Command] = &[
         complexity:
             "O(N) where N is the number of entries in the group's pending entries list (PEL).",
         since: "5.0.0",
+        args: "key group",
         ..Command::new("destroy", 4, WRITE, (2, 2, 1), "stream", xgroup_destroy)
     },
     Command {
         summary: "Creates a consumer in a consumer group.",
         complexity: "O(1)",
         since: "6.2.0",
+        args: "key group consumer",
         ..Command::new(
             "createconsumer",
             5,
@@ -66,6 +70,7 @@ const XGROUP_SUBCOMMANDS: &[Command] = &[
         summary: "Deletes a consumer from a consumer group.",
         complexity: "O(1)",
         since: "5.0.0",
+        args: "key group consumer",
         ..Command::new(
             "delconsumer",
             5,
@@ -101,30 +106,35 @@ pub static COMMANDS: &[Command] = &[
         summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.",
         complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
         since: "5.0.0",
+        args: "GROUP group consumer [COUNT count:integer] [BLOCK milliseconds:integer] [NOACK] STREAMS key... id...",
         ..Command::new("xreadgroup", -7, WRITE | BLOCKING | MOVABLE_KEYS, (0, 0, 0), "stream", xreadgroup)
     },
     Command {
         summary: "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.",
         complexity: "O(1) for each message ID processed.",
         since: "5.0.0",
+        args: "key group id...",
         ..Command::new("xack", -4, WRITE | FAST, (1, 1, 1), "stream", xack)
     },
     Command {
         summary: "Returns the information and entries from a stream consumer group's pending entries list.",
         complexity: "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.",
         since: "5.0.0",
+        args: "key group [[IDLE min-idle-time:integer] start end count:integer [consumer]]",
         ..Command::new("xpending", -3, READONLY, (1, 1, 1), "stream", xpending)
     },
     Command {
         summary: "Changes, or acquires, ownership of a message in a consumer group, as if the message was delivered a consumer group member.",
         complexity: "O(log N) with N being the number of messages in the PEL of the consumer group.",
         since: "5.0.0",
+        args: "key group consumer min-idle-time id... [IDLE ms:integer] [TIME unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] [LASTID lastid]",
         ..Command::new("xclaim", -6, WRITE | FAST, (1, 1, 1), "stream", xclaim)
     },
     Command {
         summary: "Changes, or acquires, ownership of messages in a consumer group, as if the messages were delivered to as consumer group member.",
         complexity: "O(1) if COUNT is small.",
         since: "6.2.0",
+        args: "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
         ..Command::new("xautoclaim", -6, WRITE | FAST, (1, 1, 1), "stream", xautoclaim)
     },
 ];
@@ -134,6 +144,7 @@ pub const XINFO_GROUPS: Command = Command {
     summary: "Returns a list of the consumer groups of a stream.",
     complexity: "O(1)",
     since: "5.0.0",
+    args: "key",
     ..Command::new("groups", 3, READONLY, (2, 2, 1), "stream", xinfo_groups)
 };
 
@@ -142,6 +153,7 @@ pub const XINFO_CONSUMERS: Command = Command {
     summary: "Returns a list of the consumers in a consumer group.",
     complexity: "O(1)",
     since: "5.0.0",
+    args: "key group",
     ..Command::new(
         "consumers",
         4,
