@@ -546,6 +546,11 @@ async fn keyspace_commands() {
         .await;
     c.check(&["SET", "i", "12"], "+OK\r\n").await;
     c.check(&["OBJECT", "ENCODING", "i"], "$3\r\nint\r\n").await;
+    // Changed in place, a string becomes `raw` whatever its length.
+    c.check(&["APPEND", "user:2", "x"], ":2\r\n").await;
+    c.check(&["OBJECT", "ENCODING", "user:2"], "$3\r\nraw\r\n")
+        .await;
+    c.check(&["GETEX", "nokey", "PX", "x"], "$-1\r\n").await;
     c.check(&["OBJECT", "REFCOUNT", "i"], ":2147483647\r\n")
         .await;
     clock.advance(3000);

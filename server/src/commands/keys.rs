@@ -392,9 +392,9 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &[Bytes], nx: bool) -> CmdResult<Repl
         return Ok(Reply::Int(0));
     }
     // The EXCLUSIVE gate is held: nothing changes between these steps.
+    // The entry moves as it is (value, expiry, access time, encoding).
     let entry = db.remove(src, ctx.now_ms).ok_or(Error::NoSuchKey)?;
-    let moved = Entry::with_expiry(entry.value, entry.expire_at, ctx.now_ms);
-    db.insert(dst, moved, ctx.now_ms);
+    db.insert(dst, entry, ctx.now_ms);
     ctx.signal(src);
     ctx.signal(dst);
     Ok(if nx { Reply::Int(1) } else { Reply::OK })
@@ -435,8 +435,9 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let now = ctx.now_ms;
     let from = ctx.db();
     let to = ctx.shared.keyspace.db(dst_db);
-    let Some(copied) = from.peek(src, now, |e| {
-        Entry::with_expiry(e.value.duplicate(), e.expire_at, now)
+    let Some(copied) = from.peek(src, now, |e| Entry {
+        raw: e.raw,
+        ..Entry::with_expiry(e.value.duplicate(), e.expire_at, now)
     }) else {
         return Ok(Reply::Int(0));
     };
@@ -583,7 +584,7 @@ fn object(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let now = ctx.now_ms;
     let sub = args[1].to_ascii_lowercase();
     let found = ctx.db().peek(&args[2], now, |e| match &sub[..] {
-        b"encoding" => Ok(Reply::bulk_str(e.value.encoding())),
+        b"encoding" => Ok(Reply::bulk_str(e.encoding())),
         b"freq" => Err(Error::err(
             "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
         )),
@@ -595,7 +596,7 @@ fn object(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             // Redis shares the objects for the integers 0..9999 (refcount "infinite").
             let shared = match &e.value {
                 crate::keyspace::Value::Str(s) => {
-                    e.value.encoding() == "int"
+                    e.encoding() == "int"
                         && crate::protocol::request::parse_i64(s)
                             .is_some_and(|n| (0..10000).contains(&n))
                 }

@@ -349,12 +349,15 @@ fn getdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 }
 
 /// `GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST]`
+///
+/// As in Redis: options are checked for syntax first, then a missing key
+/// replies nil and a wrong type WRONGTYPE, and only then is the time checked.
 fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let o = parse_set_opts(args, 2, false)?;
     let expiry = match o.expire {
-        Some((at, secs, rel)) => Expiry::At(expire_arg(ctx, &args[at], secs, rel, "getex")?),
-        None if o.persist => Expiry::None,
-        None => Expiry::Keep,
+        Some((at, secs, rel)) => expire_arg(ctx, &args[at], secs, rel, "getex").map(Expiry::At),
+        None if o.persist => Ok(Expiry::None),
+        None => Ok(Expiry::Keep),
     };
     let now = ctx.now_ms;
     let (v, changed) = ctx.db().with_slot(&args[1], now, |slot| {
@@ -362,7 +365,7 @@ fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             return Ok((None, false));
         };
         let v = as_str(e)?.clone();
-        let changed = match expiry {
+        let changed = match expiry? {
             Expiry::Keep => false,
             Expiry::None => e.expire_at.take().is_some(),
             Expiry::At(t) if t <= now => {
@@ -462,7 +465,10 @@ fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let mut b = itoa::Buffer::new();
         let v = Value::Str(Bytes::copy_from_slice(b.format(n).as_bytes()));
         match slot {
-            Some(e) => e.value = v,
+            Some(e) => {
+                e.value = v;
+                e.raw = false;
+            }
             None => *slot = Some(Entry::new(v, now)),
         }
         Ok::<_, Error>(n)
@@ -496,7 +502,10 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let text = Bytes::from(float80::format_human(n));
         let v = Value::Str(text.clone());
         match slot {
-            Some(e) => e.value = v,
+            Some(e) => {
+                e.value = v;
+                e.raw = false;
+            }
             None => *slot = Some(Entry::new(v, now)),
         }
         Ok(text)
@@ -525,6 +534,7 @@ fn append(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             b.extend_from_slice(cur);
             b.extend_from_slice(add);
             e.value = Value::Str(b.freeze());
+            e.raw = true;
             Ok(total)
         }
         None => {
@@ -618,6 +628,9 @@ fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         match slot {
             Some(e) => e.value = v,
             None => *slot = Some(Entry::new(v, now)),
+        }
+        if let Some(e) = slot {
+            e.raw = true;
         }
         Ok::<_, Error>((total, true))
     })?;

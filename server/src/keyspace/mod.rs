@@ -142,6 +142,9 @@ pub struct Entry {
     /// Last access, in seconds since the epoch (OBJECT IDLETIME); relaxed atomic
     /// so readers can update it under a shared lock.
     pub access: AtomicU32,
+    /// A string changed in place (APPEND, SETRANGE): Redis then holds it as a
+    /// `raw` string whatever its length, and OBJECT ENCODING says so.
+    pub raw: bool,
 }
 
 impl Entry {
@@ -150,6 +153,15 @@ impl Entry {
             value,
             expire_at: None,
             access: AtomicU32::new((now_ms / 1000) as u32),
+            raw: false,
+        }
+    }
+
+    /// The name OBJECT ENCODING reports.
+    pub fn encoding(&self) -> &'static str {
+        match &self.value {
+            Value::Str(_) if self.raw => "raw",
+            v => v.encoding(),
         }
     }
 
@@ -522,6 +534,7 @@ fn tombstone() -> Entry {
         value: Value::Str(Bytes::new()),
         expire_at: Some(0),
         access: AtomicU32::new(0),
+        raw: false,
     }
 }
 
@@ -531,6 +544,7 @@ fn placeholder() -> Entry {
         value: Value::Str(Bytes::new()),
         expire_at: None,
         access: AtomicU32::new(0),
+        raw: false,
     }
 }
 
