@@ -9,9 +9,9 @@
 //!
 //! WATCH registers one [`Waiter`] per client on each watched key; any signal
 //! to the key sets its `fired` flag and EXEC replies with a null array.
-//! As in Redis 7.0, a key's expiry alone does not abort EXEC (the expiry sweep
-//! only wakes blocked commands), while FLUSHDB/FLUSHALL touch the watched keys
-//! that held a value.
+//! A key that was live at WATCH and has expired by EXEC also aborts it, as in
+//! Redis 7.0.15 (isWatchedKeyExpired; the expiry sweep itself sends no
+//! signal), and FLUSHDB/FLUSHALL touch the watched keys that held a value.
 
 use super::{flags::*, Command, Ctx};
 use crate::client::Client;
@@ -127,11 +127,20 @@ fn exec(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     };
     let dirty = ctx.client.multi_dirty;
     end_multi(ctx.client);
-    let touched = ctx
+    // A watched key that was live at WATCH and has expired since counts as
+    // modified (Redis's isWatchedKeyExpired): expiry itself sends no signal.
+    let now = ctx.now_ms;
+    let expired = ctx
         .client
-        .watch_waiter
-        .as_ref()
-        .is_some_and(|w| w.fired.load(Ordering::Acquire));
+        .watched
+        .iter()
+        .any(|(db, key, live)| *live && !ctx.shared.keyspace.db(*db).exists(key, now));
+    let touched = expired
+        || ctx
+            .client
+            .watch_waiter
+            .as_ref()
+            .is_some_and(|w| w.fired.load(Ordering::Acquire));
     unwatch_all(ctx.shared, ctx.client);
     if dirty {
         return Err(Error::ExecAbort);
