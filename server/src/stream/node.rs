@@ -15,8 +15,9 @@
 //!  | head (varint)      | [ms (varint)| seq (varint) | body                          |
 //!  |  bit 0: deleted    |  only when  |  ms same as previous entry: seq - prev.seq   |
 //!  |  bit 1: samefields |  bit 2 set] |  otherwise: seq itself                       |
-//!  |  bit 2: big ms gap |             |                                              |
-//!  |  bits 3..: ms - prev.ms (when bit 2 is clear)                                    |
+//!  |  bit 2: big ms gap |             |  (absent when bit 3 is set)                  |
+//!  |  bit 3: seq implied: prev.seq + 1 if same ms, else 0 (automatic IDs)            |
+//!  |  bits 4..: ms - prev.ms (when bit 2 is clear)                                    |
 //!  +--------------------+-------------+----------------------------------------------+
 //!  body, samefields: value 1 | ... | value N            (N = master nfields)
 //!  body, otherwise:  n (varint) | field 1 | value 1 | ... | field n | value n
@@ -61,6 +62,9 @@ use super::StreamId;
 pub const F_DELETED: u8 = 1;
 pub const F_SAME: u8 = 2;
 const F_BIGMS: u8 = 4;
+/// The sequence is implied and not stored: the previous one plus one when the
+/// ms is the same, else 0 (what automatic IDs produce).
+const F_SEQ: u8 = 8;
 
 /// Integers with a magnitude below this are stored as integers (their zigzag
 /// form, shifted by the tag bit, fits in a u64).
@@ -358,16 +362,24 @@ impl Node {
         let prev = if first { self.master } else { self.last };
         let flags = if same { F_SAME } else { 0 };
         let dms = id.ms - prev.ms;
-        if dms < (1 << 61) {
-            put_varint(&mut self.buf, (dms << 3) | flags as u64);
+        let implied = if dms == 0 {
+            id.seq == prev.seq.wrapping_add(1)
         } else {
-            put_varint(&mut self.buf, (flags | F_BIGMS) as u64);
+            id.seq == 0
+        };
+        let bits = flags | if implied { F_SEQ } else { 0 };
+        if dms < (1 << 60) {
+            put_varint(&mut self.buf, (dms << 4) | bits as u64);
+        } else {
+            put_varint(&mut self.buf, (bits | F_BIGMS) as u64);
             put_varint(&mut self.buf, dms);
         }
-        put_varint(
-            &mut self.buf,
-            if dms == 0 { id.seq - prev.seq } else { id.seq },
-        );
+        if !implied {
+            put_varint(
+                &mut self.buf,
+                if dms == 0 { id.seq - prev.seq } else { id.seq },
+            );
+        }
         let nfields = fields.len() / 2;
         // Listpack: flags, ms-diff, seq-diff against the master ID,
         // [num-fields], [fields], values, lp-count.
@@ -402,13 +414,17 @@ impl Node {
         let at = pos;
         let mut p = pos;
         let h = get_varint(buf, &mut p);
-        let flags = (h & 7) as u8;
+        let flags = (h & 15) as u8;
         let dms = if flags & F_BIGMS != 0 {
             get_varint(buf, &mut p)
         } else {
-            h >> 3
+            h >> 4
         };
-        let s = get_varint(buf, &mut p);
+        let s = if flags & F_SEQ != 0 {
+            u64::from(dms == 0)
+        } else {
+            get_varint(buf, &mut p)
+        };
         let id = if dms == 0 {
             StreamId::new(prev.ms, prev.seq.wrapping_add(s))
         } else {
