@@ -231,3 +231,69 @@ fn unwatch(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     unwatch_all(ctx.shared, ctx.client);
     Ok(Reply::OK)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+    use std::sync::Arc;
+
+    fn run(shared: &Arc<Shared>, client: &mut Client, args: &[&str]) -> Reply {
+        let args: Vec<Bytes> = args.iter().map(|a| Bytes::from(a.to_string())).collect();
+        let entry = shared.table.resolve(&args).expect("known command");
+        let mut ctx = Ctx {
+            shared,
+            client,
+            now_ms: shared.clock.now_ms(),
+            block: None,
+            rerun: None,
+        };
+        super::super::call(&mut ctx, entry, &args)
+    }
+
+    fn client(shared: &Shared) -> Client {
+        let addr = "127.0.0.1:1".parse().unwrap();
+        Client::new(shared.clients.register(addr, addr, 0), true)
+    }
+
+    #[test]
+    fn watch_fires_and_exec_cleans_up() {
+        let shared = Arc::new(Shared::new(Config::default(), Clock::fixed(1_000)));
+        let mut a = client(&shared);
+        let mut b = client(&shared);
+        assert_eq!(run(&shared, &mut a, &["WATCH", "k", "k"]), Reply::OK);
+        assert_eq!(a.watched.len(), 1, "a key is watched once");
+        assert_eq!(shared.keyspace.events.watched_keys(), 1);
+        assert_eq!(run(&shared, &mut b, &["SET", "k", "v"]), Reply::OK);
+        a.multi = Some(vec![vec![Bytes::from("PING")]]);
+        assert_eq!(run(&shared, &mut a, &["EXEC"]), Reply::NilArray);
+        assert!(a.multi.is_none());
+        assert!(a.watched.is_empty() && a.watch_waiter.is_none());
+        assert_eq!(shared.keyspace.events.watched_keys(), 0);
+        // Untouched: the queue runs, in order, each reply in place.
+        assert_eq!(run(&shared, &mut a, &["WATCH", "k"]), Reply::OK);
+        a.multi = Some(vec![
+            vec![Bytes::from("INCR"), Bytes::from("k")],
+            vec![Bytes::from("GET"), Bytes::from("k")],
+        ]);
+        let Reply::Array(replies) = run(&shared, &mut a, &["EXEC"]) else {
+            panic!("EXEC replies with an array");
+        };
+        assert!(replies[0].is_error());
+        assert_eq!(replies[1], Reply::Bulk(Bytes::from("v")));
+        assert!(!a.in_exec);
+        // A transaction flagged dirty while queueing aborts.
+        a.multi = Some(vec![vec![
+            Bytes::from("SET"),
+            Bytes::from("k"),
+            Bytes::from("w"),
+        ]]);
+        a.multi_dirty = true;
+        assert!(run(&shared, &mut a, &["EXEC"]).is_error());
+        assert_eq!(
+            run(&shared, &mut a, &["GET", "k"]),
+            Reply::Bulk(Bytes::from("v"))
+        );
+    }
+}

@@ -47,3 +47,36 @@ pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
     }
     removed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+    use crate::keyspace::{Entry, Value};
+    use bytes::Bytes;
+
+    #[test]
+    fn sweep_walks_the_whole_database_in_windows() {
+        let clock = Clock::fixed(1_000);
+        let shared = Shared::new(Config::default(), clock.clone());
+        let db = shared.keyspace.db(0);
+        // More keys than one window, half of them volatile.
+        for i in 0..(3 * SAMPLE) {
+            let expire = (i % 2 == 0).then_some(1_500);
+            let e = Entry::with_expiry(Value::Str(Bytes::from_static(b"v")), expire, 1_000);
+            db.insert(format!("k{i}").as_bytes(), e, 1_000);
+        }
+        let mut cursors = vec![0u64; shared.keyspace.db_count()];
+        assert_eq!(sweep_once(&shared, &mut cursors), 0, "nothing expired yet");
+        clock.set(1_500);
+        let mut removed = 0;
+        for _ in 0..4 {
+            removed += sweep_once(&shared, &mut cursors);
+        }
+        assert_eq!(removed, 3 * SAMPLE / 2);
+        assert_eq!(db.len(), 3 * SAMPLE / 2);
+        assert_eq!(db.volatile.load(Ordering::Relaxed), 0);
+        assert_eq!(db.expired.load(Ordering::Relaxed), (3 * SAMPLE / 2) as u64);
+    }
+}
