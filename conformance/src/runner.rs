@@ -713,3 +713,78 @@ async fn run_one(case: &Case, proto: u8, redis: &mut Target, sluice: &mut Target
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::parse_file;
+
+    fn reply(wire: &[u8]) -> Observation {
+        let (v, _) = resp::parse(wire).unwrap();
+        Observation {
+            step: Some(0),
+            read_step: Some(0),
+            conn: 1,
+            mods: Mods::default(),
+            outcome: Outcome::Reply {
+                raw: Bytes::copy_from_slice(wire),
+                v,
+            },
+        }
+    }
+
+    #[test]
+    fn compare_reports_differences_and_only_them() {
+        let case = &parse_file("=== c\nGET a\n").unwrap()[0];
+        let same = compare(
+            case,
+            2,
+            Some(&[reply(b"$1\r\nx\r\n")]),
+            &[reply(b"$1\r\nx\r\n")],
+        );
+        assert!(same.is_empty(), "{same:?}");
+        let diff = compare(
+            case,
+            2,
+            Some(&[reply(b"$1\r\nx\r\n")]),
+            &[reply(b"$1\r\ny\r\n")],
+        );
+        assert_eq!(diff.len(), 1);
+        assert!(diff[0].contains("line 2: GET a"), "{}", diff[0]);
+        // A reply missing on one side is a difference too.
+        assert!(!compare(case, 2, Some(&[reply(b"+OK\r\n")]), &[]).is_empty());
+        let closed = Observation {
+            outcome: Outcome::Closed,
+            ..reply(b"+OK\r\n")
+        };
+        assert!(!compare(case, 2, Some(&[reply(b"+OK\r\n")]), &[closed]).is_empty());
+    }
+
+    #[test]
+    fn expectations_are_checked_against_both_and_alone() {
+        let case = &parse_file("=== c\nGET a\n=>2 \"x\"\n=>3 nil\n").unwrap()[0];
+        let x = || reply(b"$1\r\nx\r\n");
+        // Equal replies that disagree with the expectation fail.
+        assert!(!compare(case, 3, Some(&[x()]), &[x()]).is_empty());
+        assert!(compare(case, 2, Some(&[x()]), &[x()]).is_empty());
+        // @since style: Sluice alone.
+        assert!(compare(case, 2, None, &[x()]).is_empty());
+        assert!(!compare(case, 2, None, &[reply(b"$-1\r\n")]).is_empty());
+        assert!(compare(case, 3, None, &[reply(b"_\r\n")]).is_empty());
+    }
+
+    #[test]
+    fn normalised_comparison_ignores_only_what_it_masks() {
+        let case = &parse_file("=== c\n?ints XPENDING s g - + 10\n").unwrap()[0];
+        let mut a = reply(b"*2\r\n$1\r\nx\r\n:10\r\n");
+        let mut b = reply(b"*2\r\n$1\r\nx\r\n:99\r\n");
+        a.mods = case.steps[0].mods;
+        b.mods = case.steps[0].mods;
+        assert!(compare(case, 2, Some(&[a]), &[b]).is_empty());
+        let mut c = reply(b"*2\r\n$1\r\ny\r\n:99\r\n");
+        c.mods = case.steps[0].mods;
+        let mut a = reply(b"*2\r\n$1\r\nx\r\n:10\r\n");
+        a.mods = case.steps[0].mods;
+        assert!(!compare(case, 2, Some(&[a]), &[c]).is_empty());
+    }
+}
