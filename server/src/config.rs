@@ -185,15 +185,31 @@ impl Config {
     }
 
     /// Applies redis.conf-style text: one `name value...` directive per line, `#` comments.
+    ///
+    /// A line is split like Redis splits it (`sdssplitargs`: double quotes
+    /// with escapes, single quotes); the arguments after the name are joined
+    /// with spaces (`save 900 1`, `bind 127.0.0.1 -::1`).
     pub fn apply_text(&mut self, text: &str) -> Result<(), String> {
-        for line in text.lines() {
+        for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (name, value) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-            let value = value.trim().trim_matches('"');
-            self.set(name, value)?;
+            let args = crate::protocol::request::split_args(line.as_bytes()).ok_or_else(|| {
+                format!(
+                    "Reading the configuration file, at line {}\n>>> '{line}'\nUnbalanced quotes in configuration line",
+                    n + 1
+                )
+            })?;
+            let Some((name, values)) = args.split_first() else {
+                continue;
+            };
+            let value = values
+                .iter()
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.set(&String::from_utf8_lossy(name), &value)?;
         }
         Ok(())
     }
@@ -231,16 +247,30 @@ impl Config {
     }
 
     /// Addresses to listen on (`bind` may list several).
+    ///
+    /// An address prefixed with `-` is optional in Redis (skipped when it
+    /// cannot be bound, like `-::1` on a host without IPv6). Sluice binds the
+    /// required ones and drops optional ones when any required one is given,
+    /// so the stock redis.conf line `bind 127.0.0.1 -::1` starts everywhere.
     pub fn bind_addrs(&self) -> Vec<String> {
         let b = self.get("bind");
-        let v: Vec<String> = b
-            .split_whitespace()
+        let all: Vec<&str> = b.split_whitespace().collect();
+        let required: Vec<String> = all
+            .iter()
+            .filter(|s| !s.starts_with('-'))
+            .map(|s| s.to_string())
+            .collect();
+        if !required.is_empty() {
+            return required;
+        }
+        let optional: Vec<String> = all
+            .iter()
             .map(|s| s.trim_start_matches('-').to_string())
             .collect();
-        if v.is_empty() {
+        if optional.is_empty() {
             vec!["127.0.0.1".into()]
         } else {
-            v
+            optional
         }
     }
 }
@@ -445,6 +475,22 @@ mod tests {
             ])
             .is_err());
         assert_eq!(rt.get("timeout").as_deref(), Some("0"));
+    }
+
+    #[test]
+    fn config_file_lines_split_like_redis() {
+        let mut cfg = Config::default();
+        cfg.apply_text(
+            "# comment\n  port 7000\nrequirepass \"a b\"\nsave 900 1\nbind 127.0.0.1 -::1\nSTREAM-NODE-MAX-ENTRIES 5\nsave ''\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.port(), 7000);
+        assert_eq!(cfg.get("requirepass"), "a b");
+        assert_eq!(cfg.get("save"), "");
+        assert_eq!(cfg.get("stream-node-max-entries"), "5");
+        assert_eq!(cfg.bind_addrs(), vec!["127.0.0.1".to_string()]);
+        assert!(cfg.apply_text("requirepass \"x\n").is_err());
+        assert!(cfg.apply_text("port notanumber\n").is_err());
     }
 
     #[test]
