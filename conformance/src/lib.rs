@@ -10,6 +10,17 @@
 //! - [`runner`]: connections, resets, comparison, the report.
 //! - [`servers`]: starting `redis-server` and Sluice.
 
+/// Prints a line straight to the process's stdout: libtest captures
+/// `println!` of passing tests, and the per-file counts and the summary must
+/// show on every run.
+#[macro_export]
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 pub mod case;
 pub mod expect;
 pub mod normalize;
@@ -42,12 +53,12 @@ pub fn run_suite_blocking() -> runner::Report {
         let mut r = runner::Target::redis(redis.addr);
         let mut s = match &redis2 {
             Some(r2) => {
-                println!("CONFORMANCE_SELF_CHECK=1: comparing Redis with a second Redis; @since cases skipped");
+                say!("CONFORMANCE_SELF_CHECK=1: comparing Redis with a second Redis; @since cases skipped");
                 runner::Target::redis(r2.addr)
             }
             None => runner::Target::sluice(servers::start_sluice().await),
         };
-        println!(
+        say!(
             "conformance: redis-server (pid {}) at {}, sluice at {}",
             redis.pid(),
             r.addr,
@@ -60,12 +71,12 @@ pub fn run_suite_blocking() -> runner::Report {
             .unwrap_or_else(cases_dir);
         let report = runner::run_suite(&dir, filter.as_deref(), &mut r, &mut s).await;
         if !report.failures.is_empty() {
-            println!("\nfailing cases:");
+            say!("\nfailing cases:");
             for f in &report.failures {
-                println!("  {f}");
+                say!("  {f}");
             }
         }
-        println!(
+        say!(
             "\nconformance: {} passed, {} failed\n{} passed, {} failed",
             report.passed, report.failed, report.passed, report.failed
         );

@@ -288,7 +288,7 @@ impl Target {
             Ok(()) => Ok(()),
             Err(e) if self.sluice.is_some() => {
                 if !self.restarted {
-                    println!("note: sluice could not reset between cases ({e}); using a fresh Sluice server per case");
+                    say!("note: sluice could not reset between cases ({e}); using a fresh Sluice server per case");
                     self.restarted = true;
                 }
                 self.admin = None;
@@ -508,7 +508,7 @@ pub fn compare(
         let label = step_label(case, s);
         if verbose {
             let first = redis.and_then(|r| r.get(k)).unwrap_or(s);
-            println!("  [RESP{proto}] {label}\n      => {}", first.outcome.show());
+            say!("  [RESP{proto}] {label}\n      => {}", first.outcome.show());
         }
         let cs = s.outcome.canon(case, &s.mods, &mut ids_s);
         if let Some(r) = redis.and_then(|r| r.get(k)) {
@@ -629,7 +629,7 @@ pub async fn run_suite(
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
             Err(e) => {
-                println!("FAIL {rel}: cannot read: {e}");
+                say!("FAIL {rel}: cannot read: {e}");
                 report.failed += 1;
                 report.failures.push(format!("{rel}: unreadable"));
                 continue;
@@ -638,7 +638,7 @@ pub async fn run_suite(
         let cases = match crate::case::parse_file(&text) {
             Ok(c) => c,
             Err((line, e)) => {
-                println!("FAIL {rel}:{line}: case file error: {e}");
+                say!("FAIL {rel}:{line}: case file error: {e}");
                 report.failed += 1;
                 report.files.push((rel.clone(), 0, 1));
                 report
@@ -665,15 +665,16 @@ pub async fn run_suite(
                     } else {
                         String::new()
                     };
-                    println!(
+                    say!(
                         "FAIL {rel}:{} case {:?} [RESP{proto}]{kind}",
-                        case.line, case.name
+                        case.line,
+                        case.name
                     );
                     for pr in problems.iter().take(6) {
-                        println!("  {pr}");
+                        say!("  {pr}");
                     }
                     if problems.len() > 6 {
-                        println!("  ... and {} more mismatches", problems.len() - 6);
+                        say!("  ... and {} more mismatches", problems.len() - 6);
                     }
                     report
                         .failures
@@ -681,7 +682,7 @@ pub async fn run_suite(
                 }
             }
         }
-        println!("{rel}: {p} passed, {f} failed");
+        say!("{rel}: {p} passed, {f} failed");
         report.passed += p;
         report.failed += f;
         report.files.push((rel, p, f));
