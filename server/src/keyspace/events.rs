@@ -46,14 +46,18 @@ impl Waiter {
 pub struct Events {
     /// Number of registrations (fast path for writers when zero).
     active: AtomicUsize,
-    map: Mutex<HashMap<(usize, Bytes), Vec<WaitHandle>>>,
+    /// Database index, then key (looked up by `&[u8]`, so a writer's signal
+    /// allocates nothing).
+    map: Mutex<HashMap<usize, HashMap<Bytes, Vec<WaitHandle>>>>,
 }
 
 impl Events {
     /// Registers `w` for changes to `key` in `db`.
     pub fn register(&self, db: usize, key: &Bytes, w: &WaitHandle) {
         let mut map = self.map.lock();
-        map.entry((db, Bytes::copy_from_slice(key)))
+        map.entry(db)
+            .or_default()
+            .entry(Bytes::copy_from_slice(key))
             .or_default()
             .push(w.clone());
         self.active.fetch_add(1, Ordering::Relaxed);
@@ -62,16 +66,20 @@ impl Events {
     /// Removes `w` from `key` in `db` (no-op if not registered there).
     pub fn unregister(&self, db: usize, key: &Bytes, w: &WaitHandle) {
         let mut map = self.map.lock();
-        // Bytes hashes like its contents, so a borrowed key finds the copy.
-        let k = (db, key.clone());
-        if let Some(list) = map.get_mut(&k) {
+        let Some(keys) = map.get_mut(&db) else {
+            return;
+        };
+        if let Some(list) = keys.get_mut(&key[..]) {
             if let Some(pos) = list.iter().position(|x| Arc::ptr_eq(x, w)) {
                 list.swap_remove(pos);
                 self.active.fetch_sub(1, Ordering::Relaxed);
             }
             if list.is_empty() {
-                map.remove(&k);
+                keys.remove(&key[..]);
             }
+        }
+        if keys.is_empty() {
+            map.remove(&db);
         }
     }
 
@@ -81,7 +89,7 @@ impl Events {
             return;
         }
         let map = self.map.lock();
-        if let Some(list) = map.get(&(db, Bytes::copy_from_slice(key))) {
+        if let Some(list) = map.get(&db).and_then(|keys| keys.get(key)) {
             for w in list {
                 w.fire();
             }
@@ -95,7 +103,7 @@ impl Events {
             return;
         }
         let map = self.map.lock();
-        if let Some(list) = map.get(&(db, Bytes::copy_from_slice(key))) {
+        if let Some(list) = map.get(&db).and_then(|keys| keys.get(key)) {
             for w in list.iter().filter(|w| w.blocking) {
                 w.fire();
             }
@@ -109,9 +117,9 @@ impl Events {
             return Vec::new();
         }
         let map = self.map.lock();
-        map.keys()
-            .filter(|(d, _)| db.is_none() || db == Some(*d))
-            .cloned()
+        map.iter()
+            .filter(|(d, _)| db.is_none() || db == Some(**d))
+            .flat_map(|(d, keys)| keys.keys().map(move |k| (*d, k.clone())))
             .collect()
     }
 
@@ -121,9 +129,9 @@ impl Events {
             return;
         }
         let map = self.map.lock();
-        for ((d, _), list) in map.iter() {
+        for (d, keys) in map.iter() {
             if db.is_none() || db == Some(*d) {
-                for w in list {
+                for w in keys.values().flatten() {
                     w.fire();
                 }
             }
@@ -134,6 +142,7 @@ impl Events {
     pub fn blocking_keys(&self) -> usize {
         let map = self.map.lock();
         map.values()
+            .flat_map(|keys| keys.values())
             .filter(|l| l.iter().any(|w| w.blocking))
             .count()
     }
@@ -142,6 +151,7 @@ impl Events {
     pub fn watched_keys(&self) -> usize {
         let map = self.map.lock();
         map.values()
+            .flat_map(|keys| keys.values())
             .filter(|l| l.iter().any(|w| !w.blocking))
             .count()
     }
