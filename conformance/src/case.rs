@@ -45,6 +45,9 @@ pub enum Action {
     Read,
     /// `@sleep ms`
     Sleep(u64),
+    /// `@forget cN`: the replies still pending on the connection will never
+    /// come (CLIENT REPLY OFF / SKIP); stop expecting them.
+    Forget,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +166,7 @@ fn check_case(c: &Case) -> Result<(), (usize, String)> {
                 return Err((s.line, format!("c{}< but nothing is pending", s.conn)))
             }
             Action::Read => *p -= 1,
+            Action::Forget => *p = 0,
             _ => {}
         }
     }
@@ -202,6 +206,20 @@ fn parse_line(case: &mut Case, n: usize, line: &str) -> Result<(), String> {
             ("mask", fields) if !fields.is_empty() => case
                 .masks
                 .extend(fields.iter().map(|f| Bytes::copy_from_slice(f.as_bytes()))),
+            ("forget", [conn]) => {
+                let b = conn.as_bytes();
+                if b.len() != 2 || b[0] != b'c' || !(b'1'..=b'9').contains(&b[1]) {
+                    return Err(format!("bad @forget {conn:?}: use c1..c9"));
+                }
+                case.steps.push(Step {
+                    line: n,
+                    text: line.to_string(),
+                    conn: b[1] - b'0',
+                    action: Action::Forget,
+                    mods: Mods::default(),
+                    expect: vec![],
+                });
+            }
             ("sleep", [ms]) => {
                 let ms: u64 = ms.parse().map_err(|_| format!("bad @sleep {ms:?}"))?;
                 if ms > 5000 {
@@ -363,6 +381,8 @@ mod tests {
         assert!(parse_file("=== a\n@since 8.2\nPING\n").is_err());
         assert!(parse_file("=== a\n@since 8.2\nPING\n=>2 +PONG\n").is_err());
         assert!(parse_file("=== a\n@since 8.2\nPING\n=> +PONG\n").is_ok());
+        assert!(parse_file("=== a\nc2&> PING\n@forget c2\nc2> PING\n").is_ok());
+        assert!(parse_file("=== a\n@forget x2\nPING\n").is_err());
     }
 
     #[test]

@@ -340,6 +340,10 @@ pub async fn run_case(
             tokio::time::sleep(Duration::from_millis(ms)).await;
             continue;
         }
+        if let Action::Forget = step.action {
+            pending.remove(&step.conn);
+            continue;
+        }
         if let std::collections::hash_map::Entry::Vacant(slot) = conns.entry(step.conn) {
             let mut c = Conn::open(target.addr)
                 .await
@@ -365,7 +369,7 @@ pub async fn run_case(
             slot.insert(c);
         }
         match &step.action {
-            Action::Sleep(_) => unreachable!(),
+            Action::Sleep(_) | Action::Forget => unreachable!(),
             Action::Send { payload, wait } => {
                 let mut saved = None;
                 let bytes = match payload {

@@ -63,6 +63,13 @@ pub struct Client {
     pub watch_waiter: Option<WaitHandle>,
     /// Close the connection once the current reply is written (QUIT).
     pub close_after_reply: bool,
+    /// CLIENT REPLY OFF: replies are dropped until CLIENT REPLY ON.
+    pub reply_off: bool,
+    /// Drop the reply of the command running now (CLIENT REPLY SKIP itself,
+    /// then the command after it).
+    pub reply_skip: bool,
+    /// CLIENT REPLY SKIP ran: the next command's reply is dropped.
+    pub reply_skip_next: bool,
 }
 
 impl Client {
@@ -79,6 +86,9 @@ impl Client {
             watched: Vec::new(),
             watch_waiter: None,
             close_after_reply: false,
+            reply_off: false,
+            reply_skip: false,
+            reply_skip_next: false,
         }
     }
 

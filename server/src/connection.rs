@@ -166,7 +166,14 @@ impl Connection {
             Some(r) => r,
             None => return Next::Close,
         };
-        self.write_reply(&reply);
+        // CLIENT REPLY OFF / SKIP: the command ran, its reply is dropped.
+        let suppress = self.client.reply_off || self.client.reply_skip;
+        self.client.reply_skip = std::mem::take(&mut self.client.reply_skip_next);
+        if suppress {
+            count_errors(&self.shared, &reply);
+        } else {
+            self.write_reply(&reply);
+        }
         if self.client.close_after_reply {
             return Next::Close;
         }

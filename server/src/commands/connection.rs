@@ -150,6 +150,13 @@ static CLIENT_SUBCOMMANDS: &[Command] = &[
         ..Command::new("kill", -3, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_kill)
     },
     Command {
+        since: "3.2.0",
+        summary: "Instructs the server whether to reply to commands.",
+        complexity: "O(1)",
+        args: "ON | OFF | SKIP",
+        ..Command::new("reply", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_reply)
+    },
+    Command {
         since: "7.0.0",
         summary: "Sets the client eviction mode of the connection.",
         complexity: "O(1)",
@@ -555,6 +562,27 @@ fn client_onoff(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     } else {
         Err(Error::Syntax)
     }
+}
+
+/// `CLIENT REPLY ON|OFF|SKIP`. OFF and SKIP send no reply themselves (the
+/// connection drops it); SKIP also drops the next command's reply.
+fn client_reply(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let c = &mut *ctx.client;
+    if is(&args[2], "on") {
+        c.reply_off = false;
+        c.reply_skip = false;
+        c.reply_skip_next = false;
+    } else if is(&args[2], "off") {
+        c.reply_off = true;
+    } else if is(&args[2], "skip") {
+        if !c.reply_off {
+            c.reply_skip = true;
+            c.reply_skip_next = true;
+        }
+    } else {
+        return Err(Error::Syntax);
+    }
+    Ok(Reply::OK)
 }
 
 fn client_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
