@@ -17,6 +17,18 @@
 //! An expired key is treated as absent by every access and removed when met
 //! (lazily); a background sweep removes the ones nobody touches.
 //!
+//! # Key order and the SCAN cursor
+//! Besides the hash map, each database keeps its keys in a lock-free skip
+//! list ordered by a fixed 63-bit hash of the key (ties broken by the key).
+//! A SCAN cursor is a position in that order: "continue with keys whose hash
+//! is at least this". A page never ends in the middle of a run of equal
+//! hashes, so the next cursor is strictly past every key returned. Because the
+//! order does not depend on the map's size or layout (dashmap's shards resize
+//! and reorder freely), every key present from the first call to the last is
+//! returned at least once, and normally exactly once; keys added or removed
+//! meanwhile may or may not be. The same order gives RANDOMKEY a uniform
+//! starting point and lets the expiry sweep walk big databases in windows.
+//!
 //! # Signals
 //! Writers call [`Keyspace::signal`] for each key they change. That aborts
 //! transactions that WATCH the key and wakes clients blocked on it.
