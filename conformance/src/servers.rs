@@ -72,8 +72,20 @@ impl RedisServer {
             let addr: SocketAddr = ([127, 0, 0, 1], port).into();
             let deadline = Instant::now() + Duration::from_secs(5);
             loop {
-                if TcpStream::connect(addr).is_ok() {
-                    return RedisServer { child, addr };
+                if let Ok(conn) = TcpStream::connect(addr) {
+                    // Another process may have taken the port between
+                    // free_port and our bind: only accept our own server.
+                    let password = extra
+                        .windows(2)
+                        .find(|w| w[0] == "--requirepass")
+                        .map(|w| w[1]);
+                    if serves_pid(conn, child.id(), password) {
+                        return RedisServer { child, addr };
+                    }
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    last_err = format!("port {port} answered by another process");
+                    break;
                 }
                 if let Ok(Some(status)) = child.try_wait() {
                     last_err = format!("redis-server exited with {status} (port {port} taken?)");
@@ -94,6 +106,40 @@ impl RedisServer {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+}
+
+/// Whether the Redis at the other end of `conn` is the process `pid`
+/// (`INFO server`'s `process_id`).
+fn serves_pid(mut conn: TcpStream, pid: u32, password: Option<&str>) -> bool {
+    use std::io::{Read, Write};
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut req = Vec::new();
+    if let Some(p) = password {
+        req.extend_from_slice(format!("*2\r\n$4\r\nAUTH\r\n${}\r\n{p}\r\n", p.len()).as_bytes());
+    }
+    req.extend_from_slice(b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n");
+    if conn.write_all(&req).is_err() {
+        return false;
+    }
+    let want = format!("process_id:{pid}\r\n");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    // The section is a few hundred bytes; stop once the field is seen or the
+    // reply has ended.
+    while got.len() < 64 * 1024 {
+        match conn.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+        let text = String::from_utf8_lossy(&got);
+        if text.contains(&want) {
+            return true;
+        }
+        if text.contains("process_id:") && text.ends_with("\r\n\r\n") {
+            break;
+        }
+    }
+    false
 }
 
 impl Drop for RedisServer {
