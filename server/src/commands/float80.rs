@@ -10,7 +10,8 @@
 //! `±m × 2^e` with a normalised 64-bit `m`; big integers are only used for
 //! the exact intermediate values.
 //!
-//! Not emulated: subnormal results (treated as out of range) and hexadecimal
+//! Not emulated: subnormal values (accepted, but held as zero: they are far
+//! below anything `%.17Lf` prints or a normal sum can notice) and hexadecimal
 //! float input (`0x1p3`), which `strtold` accepts.
 
 use std::cmp::Ordering;
@@ -215,17 +216,25 @@ impl Big {
     fn to_u64(&self) -> u64 {
         *self.0.first().unwrap_or(&0) as u64 | (*self.0.get(1).unwrap_or(&0) as u64) << 32
     }
+    /// Divides in place by a small number; returns the remainder.
+    fn div_small(&mut self, d: u32) -> u32 {
+        let mut rem = 0u64;
+        for x in self.0.iter_mut().rev() {
+            let cur = (rem << 32) | *x as u64;
+            *x = (cur / d as u64) as u32;
+            rem = cur % d as u64;
+        }
+        self.trim();
+        rem as u32
+    }
     fn to_decimal(&self) -> String {
         if self.is_zero() {
             return "0".into();
         }
         let mut parts = Vec::new();
         let mut cur = self.clone();
-        let billion = Big::from_u64(1_000_000_000);
         while !cur.is_zero() {
-            let (q, r) = cur.divrem(&billion);
-            parts.push(r.to_u64() as u32);
-            cur = q;
+            parts.push(cur.div_small(1_000_000_000));
         }
         let mut s = parts.last().expect("nonzero").to_string();
         for p in parts.iter().rev().skip(1) {
@@ -279,6 +288,10 @@ fn round(neg: bool, n: &Big, e: i64, sticky: bool) -> Parsed {
 /// inf/infinity/nan, case-insensitive, optional sign). None: not a number.
 /// A NaN returns None too (Redis rejects it).
 pub fn parse(s: &[u8]) -> Option<Parsed> {
+    // Redis's string2ld refuses strings of MAX_LONG_DOUBLE_CHARS or more.
+    if s.len() >= 5 * 1024 {
+        return None;
+    }
     let (neg, rest) = match s.first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -293,10 +306,15 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
     let mut any = false;
     let mut i = 0;
     let mut seen_dot = false;
+    // Significant digits (leading zeros excluded), for a cheap magnitude check.
+    let mut significant: i64 = 0;
     while i < rest.len() {
         let c = rest[i];
         if c.is_ascii_digit() {
             any = true;
+            if significant > 0 || c != b'0' {
+                significant += 1;
+            }
             digits.mul_small(10);
             digits.add_small((c - b'0') as u32);
             if seen_dot {
@@ -338,9 +356,10 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
         return Some(Parsed::Finite(F80 { neg, m: 0, e: 0 }));
     }
     // Quick range rejection before building huge powers of ten.
-    let mag = digits.to_decimal().len() as i64 + exp10;
+    let mag = significant + exp10;
     if mag > 4940 {
-        return Some(Parsed::Inf(neg));
+        // strtold's overflow (ERANGE with HUGE_VAL): Redis rejects it.
+        return None;
     }
     if mag < -4960 {
         // strtold's underflow (ERANGE with a zero result): Redis rejects it.
@@ -350,14 +369,25 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
         let mut n = digits;
         let p = Big::pow10(exp10 as u64);
         n = mul(&n, &p);
-        return Some(round(neg, &n, 0, false));
+        return match round(neg, &n, 0, false) {
+            Parsed::Inf(_) => None,
+            finite => Some(finite),
+        };
     }
     let p = Big::pow10((-exp10) as u64);
     let s = (67 + p.bits() as i64 - digits.bits() as i64).max(0) as u64;
     let (q, r) = digits.shl(s).divrem(&p);
     match round(neg, &q, -(s as i64), !r.is_zero()) {
-        // Underflow to zero from nonzero digits: rejected like ERANGE.
-        Parsed::Finite(f) if f.m == 0 => None,
+        Parsed::Finite(f) if f.m == 0 => {
+            // Below the normal range. strtold still returns a subnormal
+            // (which Redis accepts) down to 2^-16445, and about half of
+            // that rounds up to it; below, the result is zero and Redis
+            // rejects it. A subnormal is far below the 17 printed decimals
+            // and below half an ulp of any normal sum, so zero stands in.
+            let top = q.bits() as i64 - 1 - s as i64;
+            let rounds_up = top == -16446 && (q.any_below(q.bits() - 1) || !r.is_zero());
+            (top >= -16445 || rounds_up).then_some(Parsed::Finite(f))
+        }
         other => Some(other),
     }
 }
@@ -499,7 +529,11 @@ mod tests {
         assert_eq!(parse(b"inf"), Some(Parsed::Inf(false)));
         assert_eq!(parse(b"-Infinity"), Some(Parsed::Inf(true)));
         assert!(parse(b"nan").is_none());
-        assert_eq!(parse(b"1e5000"), Some(Parsed::Inf(false)));
+        assert_eq!(parse(b"1e5000"), None, "overflow is rejected like ERANGE");
+        assert_eq!(parse(b"1e4933"), None);
+        assert!(parse(b"1e4932").is_some());
+        assert!(parse(b"1e-4940").is_some(), "subnormals are accepted");
+        assert!(parse(b"1e-4952").is_none(), "underflow to zero is rejected");
         assert_eq!(format_human(p("123")), "123");
         assert_eq!(format_human(p("-0.5")), "-0.5");
         assert_eq!(format_human(p(".5")), "0.5");
