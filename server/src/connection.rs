@@ -112,7 +112,7 @@ impl Connection {
                     Err(e) => {
                         let text = e.to_string();
                         self.shared.stats.record_error(&text);
-                        Reply::Error(text.into()).encode(&mut self.wbuf, self.client.resp3);
+                        self.wbuf.extend_from_slice(&e.wire());
                         self.flush().await?;
                         tracing::debug!("protocol error: {}", e.0);
                         return Ok(());
@@ -213,7 +213,17 @@ impl Connection {
                     }
                 }
                 self.flag_multi_dirty();
-                return Some(e.into());
+                // These quote the client's bytes: send them exactly (the
+                // error's text form would alter bytes that are not UTF-8).
+                let wire = match &e {
+                    Error::UnknownCommand(..) => crate::error::unknown_command_wire(&args),
+                    Error::UnknownSubcommand(..) => {
+                        crate::error::unknown_subcommand_wire(&args[0], &args[1])
+                    }
+                    _ => return Some(e.into()),
+                };
+                shared.stats.record_error(&e.to_string());
+                return Some(Reply::Raw(wire));
             }
         };
         *self.client.info.last_cmd.lock() = entry.full_name.clone();

@@ -118,6 +118,57 @@ impl Error {
     }
 }
 
+/// The exact wire bytes of the unknown-command error for `args`. The
+/// [`Error::UnknownCommand`] text is a Rust string, so argument bytes that
+/// are not UTF-8 would be altered in it; Redis sends them as they are.
+pub fn unknown_command_wire(args: &[bytes::Bytes]) -> bytes::Bytes {
+    let mut msg = b"-ERR unknown command '".to_vec();
+    msg.extend_from_slice(cstr(&args[0], 128));
+    msg.extend_from_slice(b"', with args beginning with: ");
+    let mut rest = Vec::new();
+    for a in &args[1..] {
+        if rest.len() >= 128 {
+            break;
+        }
+        let room = 128 - rest.len();
+        rest.push(b'\'');
+        rest.extend_from_slice(cstr(a, room));
+        rest.extend_from_slice(b"' ");
+    }
+    msg.extend_from_slice(&rest);
+    wire_error(msg)
+}
+
+/// The exact wire bytes of the unknown-subcommand error (see [`unknown_command_wire`]).
+pub fn unknown_subcommand_wire(cmd: &[u8], sub: &[u8]) -> bytes::Bytes {
+    let mut msg = b"-ERR unknown subcommand '".to_vec();
+    msg.extend_from_slice(cstr(sub, 128));
+    msg.extend_from_slice(b"'. Try ");
+    msg.extend(cstr(cmd, usize::MAX).iter().map(u8::to_ascii_uppercase));
+    msg.extend_from_slice(b" HELP.");
+    wire_error(msg)
+}
+
+/// Ends an error line, replacing CR and LF inside it with spaces as Redis does.
+fn wire_error(mut msg: Vec<u8>) -> bytes::Bytes {
+    for c in msg.iter_mut() {
+        if *c == b'\r' || *c == b'\n' {
+            *c = b' ';
+        }
+    }
+    msg.extend_from_slice(b"\r\n");
+    msg.into()
+}
+
+/// `%.*s`: at most `max` bytes, stopping at a NUL.
+fn cstr(b: &[u8], max: usize) -> &[u8] {
+    let b = match b.iter().position(|&c| c == 0) {
+        Some(z) => &b[..z],
+        None => b,
+    };
+    &b[..b.len().min(max)]
+}
+
 /// Redis formats these with `%.*s`, which also stops at a NUL byte.
 fn trunc(b: &[u8], max: usize) -> String {
     let b = match b.iter().position(|&c| c == 0) {

@@ -42,6 +42,21 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtocolError(pub String);
 
+impl ProtocolError {
+    /// The error line as sent: `-ERR Protocol error: ...\r\n`. A byte the
+    /// text quotes (`got '\xf5'`) is held as the char of the same value and
+    /// sent as that one byte, as Redis's `%c` does; CR and LF become spaces.
+    pub fn wire(&self) -> Vec<u8> {
+        let mut out = b"-".to_vec();
+        for c in self.to_string().chars() {
+            let b = u32::from(c).min(255) as u8;
+            out.push(if b == b'\r' || b == b'\n' { b' ' } else { b });
+        }
+        out.extend_from_slice(b"\r\n");
+        out
+    }
+}
+
 impl std::fmt::Display for ProtocolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ERR Protocol error: {}", self.0)
@@ -440,6 +455,15 @@ mod tests {
         assert!(decode_all(b"*1\x00\r\n").unwrap().is_empty());
         // split_args itself stops at a NUL, as the C original does.
         assert_eq!(split_args(b"a b\x00c d").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn quoted_bytes_go_out_as_bytes() {
+        let e = decode_all(b"*1\r\n\xf5\r\n").unwrap_err();
+        assert_eq!(
+            e.wire(),
+            b"-ERR Protocol error: expected '$', got '\xf5'\r\n"
+        );
     }
 
     #[test]
