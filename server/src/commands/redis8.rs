@@ -787,3 +787,220 @@ mod tests {
         );
     }
 }
+
+/// Random operation sequences over one stream with two groups: after every
+/// XDELEX / XACKDEL / XNACK / policy trim, the PEL invariants hold (each
+/// pending entry has exactly one owner, the hidden XNACK owner included; the
+/// log's counts agree), ACKED never deletes a referenced entry, DELREF
+/// leaves no reference to what it deleted, XACKDEL acknowledges, and XNACK
+/// keeps the entry pending but unowned.
+#[cfg(test)]
+mod pel_properties {
+    use super::*;
+    use crate::stream::{NodeLimits, Trim};
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add,
+        Read {
+            g: usize,
+            c: usize,
+            count: usize,
+        },
+        Ack {
+            g: usize,
+            id: u64,
+        },
+        Nack {
+            g: usize,
+            id: u64,
+            mode: u8,
+            force: bool,
+        },
+        DelEx {
+            policy: u8,
+            ids: Vec<u64>,
+        },
+        AckDel {
+            g: usize,
+            policy: u8,
+            ids: Vec<u64>,
+        },
+        Trim {
+            policy: u8,
+            maxlen: u64,
+        },
+        DelConsumer {
+            g: usize,
+            c: usize,
+        },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => Just(Op::Add),
+            2 => (0..2usize, 0..3usize, 0..4usize).prop_map(|(g, c, count)| Op::Read { g, c, count }),
+            1 => (0..2usize, 1..20u64).prop_map(|(g, id)| Op::Ack { g, id }),
+            2 => (0..2usize, 1..20u64, 0..3u8, any::<bool>())
+                .prop_map(|(g, id, mode, force)| Op::Nack { g, id, mode, force }),
+            2 => (0..3u8, prop::collection::vec(1..20u64, 1..4))
+                .prop_map(|(policy, ids)| Op::DelEx { policy, ids }),
+            2 => (0..2usize, 0..3u8, prop::collection::vec(1..20u64, 1..4))
+                .prop_map(|(g, policy, ids)| Op::AckDel { g, policy, ids }),
+            1 => (0..3u8, 0..6u64).prop_map(|(policy, maxlen)| Op::Trim { policy, maxlen }),
+            1 => (0..2usize, 0..3usize).prop_map(|(g, c)| Op::DelConsumer { g, c }),
+        ]
+    }
+
+    const GROUPS: [&[u8]; 2] = [b"g0", b"g1"];
+    const CONSUMERS: [&[u8]; 3] = [b"c0", b"c1", b"c2"];
+
+    fn policy(p: u8) -> RefPolicy {
+        [RefPolicy::KeepRef, RefPolicy::DelRef, RefPolicy::Acked][p as usize % 3]
+    }
+
+    fn sid(ms: u64) -> StreamId {
+        StreamId::new(ms, 0)
+    }
+
+    fn is_referenced(s: &Stream, id: StreamId) -> bool {
+        s.groups
+            .iter()
+            .any(|(_, g)| g.last_id < id || g.nack(id).is_some())
+    }
+
+    fn check(s: &Stream) {
+        s.check_invariants();
+        for (_, g) in s.groups.iter() {
+            g.check_invariants();
+            let unowned = g.pel_iter().filter(|(_, n)| g.is_unowned(n)).count();
+            assert_eq!(unowned, g.nacked_count());
+        }
+    }
+
+    fn run(ops: Vec<Op>) {
+        let mut s = Stream::new();
+        let limits = NodeLimits {
+            max_entries: 3,
+            max_bytes: 4096,
+        };
+        for name in GROUPS {
+            s.groups.create(name, StreamId::MIN, 0);
+        }
+        let mut next = 1u64;
+        let mut now = 1000u64;
+        for op in ops {
+            now += 1;
+            match op {
+                Op::Add => {
+                    s.append(sid(next), &[b"f".as_ref(), b"v"], limits);
+                    next += 1;
+                }
+                Op::Read { g, c, count } => {
+                    let m = super::super::groups::meta(&s);
+                    let mut groups = std::mem::take(&mut s.groups);
+                    let grp = groups.get_mut(GROUPS[g]).unwrap();
+                    let (slot, _) = grp.get_or_create_consumer(CONSUMERS[c], now);
+                    if let Some(from) = grp.last_id.next() {
+                        let ids: Vec<StreamId> = s
+                            .range(from, StreamId::MAX)
+                            .take(if count == 0 { usize::MAX } else { count })
+                            .map(|e| e.id)
+                            .collect();
+                        for id in ids {
+                            grp.advance(id, &m);
+                            grp.deliver(id, slot, now);
+                        }
+                    }
+                    s.groups = groups;
+                }
+                Op::Ack { g, id } => {
+                    s.groups.get_mut(GROUPS[g]).unwrap().ack(sid(id));
+                }
+                Op::Nack { g, id, mode, force } => {
+                    let was = s.groups.get(GROUPS[g]).unwrap().nack(sid(id));
+                    let exists = s.get(sid(id)).is_some();
+                    let mode = [NackMode::Silent, NackMode::Fail, NackMode::Fatal][mode as usize];
+                    let grp = s.groups.get_mut(GROUPS[g]).unwrap();
+                    let released = grp.xnack(sid(id), mode, None, force, exists);
+                    assert_eq!(released, was.is_some() || (force && exists));
+                    if released {
+                        let n = grp.nack(sid(id)).expect("still pending");
+                        assert!(grp.is_unowned(&n));
+                    }
+                }
+                Op::DelEx { policy: p, ids } => {
+                    let ids: Vec<StreamId> = ids.into_iter().map(sid).collect();
+                    let before: Vec<bool> = ids.iter().map(|&i| is_referenced(&s, i)).collect();
+                    let (out, _) = delete_with_policy(&mut s, &ids, policy(p), None);
+                    for (k, &id) in ids.iter().enumerate() {
+                        match policy(p) {
+                            RefPolicy::Acked if before[k] => {
+                                assert_eq!(out[k], 2);
+                            }
+                            RefPolicy::DelRef => {
+                                assert!(!s.groups.is_pending_anywhere(id));
+                            }
+                            _ => {}
+                        }
+                        if out[k] == 1 || out[k] == -1 {
+                            assert!(s.get(id).is_none());
+                        }
+                    }
+                }
+                Op::AckDel { g, policy: p, ids } => {
+                    let ids: Vec<StreamId> = ids.into_iter().map(sid).collect();
+                    let grp = s.groups.get_mut(GROUPS[g]).unwrap();
+                    let pending: Vec<bool> = ids.iter().map(|&id| grp.ack(id)).collect();
+                    let before: Vec<bool> = ids.iter().map(|&i| is_referenced(&s, i)).collect();
+                    let (out, _) = delete_with_policy(&mut s, &ids, policy(p), Some(&pending));
+                    for (k, &id) in ids.iter().enumerate() {
+                        assert!(s.groups.get(GROUPS[g]).unwrap().nack(id).is_none());
+                        if !pending[k] {
+                            assert_eq!(out[k], -1);
+                        } else if policy(p) == RefPolicy::Acked && before[k] {
+                            assert_eq!(out[k], 2);
+                        }
+                    }
+                }
+                Op::Trim { policy: p, maxlen } => {
+                    let live: Vec<StreamId> = s
+                        .range(StreamId::MIN, StreamId::MAX)
+                        .map(|e| e.id)
+                        .collect();
+                    let referenced: Vec<bool> =
+                        live.iter().map(|&i| is_referenced(&s, i)).collect();
+                    trim(&mut s, Trim::MaxLen(maxlen), false, 0, policy(p));
+                    for (k, &id) in live.iter().enumerate() {
+                        let gone = s.get(id).is_none();
+                        if gone && policy(p) == RefPolicy::Acked {
+                            assert!(!referenced[k], "ACKED trimmed a referenced entry");
+                        }
+                        if gone && policy(p) == RefPolicy::DelRef {
+                            assert!(!s.groups.is_pending_anywhere(id));
+                        }
+                    }
+                    if policy(p) != RefPolicy::Acked {
+                        assert!(s.len() <= maxlen);
+                    }
+                }
+                Op::DelConsumer { g, c } => {
+                    s.groups
+                        .get_mut(GROUPS[g])
+                        .unwrap()
+                        .delete_consumer(CONSUMERS[c]);
+                }
+            }
+            check(&s);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn pel_invariants_hold(ops in prop::collection::vec(op(), 1..60)) {
+            run(ops);
+        }
+    }
+}
