@@ -9,97 +9,12 @@ use sluice_server::clock::Clock;
 use sluice_server::Server;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::{sleep, timeout};
+use tokio::time::sleep;
 
-/// Upper bound for anything that should happen promptly.
-const LONG: Duration = Duration::from_secs(20);
+mod support;
+use support::Conn;
 /// Time given to a client to reach its blocked state.
 const SETTLE: Duration = Duration::from_millis(100);
-
-struct Conn {
-    sock: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    async fn open(addr: std::net::SocketAddr) -> Conn {
-        Conn {
-            sock: TcpStream::connect(addr).await.expect("connect"),
-            buf: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, args: &[&str]) {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-        }
-        self.sock.write_all(&out).await.expect("write");
-    }
-
-    async fn read(&mut self) -> String {
-        loop {
-            if let Some(n) = frame_len(&self.buf) {
-                let f: Vec<u8> = self.buf.drain(..n).collect();
-                return String::from_utf8_lossy(&f).into_owned();
-            }
-            let mut tmp = [0u8; 65536];
-            let n = self.sock.read(&mut tmp).await.expect("read");
-            assert!(n > 0, "connection closed");
-            self.buf.extend_from_slice(&tmp[..n]);
-        }
-    }
-
-    async fn read_in_time(&mut self) -> String {
-        timeout(LONG, self.read()).await.expect("reply in time")
-    }
-
-    async fn cmd(&mut self, args: &[&str]) -> String {
-        self.send(args).await;
-        self.read_in_time().await
-    }
-
-    /// True when no reply arrives within `d`.
-    async fn silent_for(&mut self, d: Duration) -> bool {
-        timeout(d, self.read()).await.is_err()
-    }
-}
-
-/// Length of the first complete RESP2 frame in `b`, if there is one.
-fn frame_len(b: &[u8]) -> Option<usize> {
-    fn line(b: &[u8], at: usize) -> Option<(usize, &[u8])> {
-        let rel = b[at..].windows(2).position(|w| w == b"\r\n")?;
-        Some((at + rel + 2, &b[at + 1..at + rel]))
-    }
-    fn go(b: &[u8], at: usize) -> Option<usize> {
-        if at >= b.len() {
-            return None;
-        }
-        let (next, body) = line(b, at)?;
-        match b[at] {
-            b'+' | b'-' | b':' => Some(next),
-            b'$' | b'*' => {
-                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
-                if n < 0 {
-                    return Some(next);
-                }
-                if b[at] == b'$' {
-                    let end = next + n as usize + 2;
-                    return (end <= b.len()).then_some(end);
-                }
-                let mut p = next;
-                for _ in 0..n {
-                    p = go(b, p)?;
-                }
-                Some(p)
-            }
-            c => panic!("unexpected reply byte {c}"),
-        }
-    }
-    go(b, 0)
-}
 
 const T0: u64 = 1_700_000_000_000;
 

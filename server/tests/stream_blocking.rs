@@ -4,88 +4,11 @@
 
 use sluice_server::Server;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
-/// Upper bound for anything that should happen promptly.
-const LONG: Duration = Duration::from_secs(10);
-
-struct Conn {
-    sock: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    async fn open(addr: std::net::SocketAddr) -> Conn {
-        Conn {
-            sock: TcpStream::connect(addr).await.expect("connect"),
-            buf: Vec::new(),
-        }
-    }
-
-    async fn send(&mut self, args: &[&str]) {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-        }
-        self.sock.write_all(&out).await.expect("write");
-    }
-
-    /// Reads one whole reply and returns its raw bytes.
-    async fn read(&mut self) -> String {
-        loop {
-            if let Some(n) = frame_len(&self.buf) {
-                let f: Vec<u8> = self.buf.drain(..n).collect();
-                return String::from_utf8_lossy(&f).into_owned();
-            }
-            let mut tmp = [0u8; 4096];
-            let n = self.sock.read(&mut tmp).await.expect("read");
-            assert!(n > 0, "connection closed");
-            self.buf.extend_from_slice(&tmp[..n]);
-        }
-    }
-
-    async fn cmd(&mut self, args: &[&str]) -> String {
-        self.send(args).await;
-        timeout(LONG, self.read()).await.expect("reply in time")
-    }
-}
-
-/// Length of the first complete RESP2 frame in `b`, if there is one.
-fn frame_len(b: &[u8]) -> Option<usize> {
-    fn line(b: &[u8], at: usize) -> Option<(usize, &[u8])> {
-        let rel = b[at..].windows(2).position(|w| w == b"\r\n")?;
-        Some((at + rel + 2, &b[at + 1..at + rel]))
-    }
-    fn go(b: &[u8], at: usize) -> Option<usize> {
-        if at >= b.len() {
-            return None;
-        }
-        let (next, body) = line(b, at)?;
-        match b[at] {
-            b'+' | b'-' | b':' => Some(next),
-            b'$' => {
-                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
-                if n < 0 {
-                    return Some(next);
-                }
-                let end = next + n as usize + 2;
-                (end <= b.len()).then_some(end)
-            }
-            b'*' => {
-                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
-                let mut p = next;
-                for _ in 0..n.max(0) {
-                    p = go(b, p)?;
-                }
-                Some(p)
-            }
-            _ => panic!("unexpected reply byte {}", b[at]),
-        }
-    }
-    go(b, 0)
-}
+mod support;
+use support::{Conn, LONG};
 
 async fn start() -> sluice_server::ServerHandle {
     Server::builder()

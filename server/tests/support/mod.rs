@@ -1,0 +1,103 @@
+//! Test support shared by the server's integration tests: a raw RESP2
+//! connection that sends commands as multibulk requests and reads back each
+//! reply's exact bytes.
+#![allow(dead_code)] // each test crate uses a different part of it
+
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+/// Upper bound for anything that should happen promptly.
+pub const LONG: Duration = Duration::from_secs(20);
+
+pub struct Conn {
+    pub sock: TcpStream,
+    pub buf: Vec<u8>,
+}
+
+impl Conn {
+    pub async fn open(addr: std::net::SocketAddr) -> Conn {
+        Conn {
+            sock: TcpStream::connect(addr).await.expect("connect"),
+            buf: Vec::new(),
+        }
+    }
+
+    pub async fn send<S: AsRef<[u8]>>(&mut self, args: &[S]) {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            let a = a.as_ref();
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        self.sock.write_all(&out).await.expect("write");
+    }
+
+    /// Reads one whole reply and returns its raw bytes as text.
+    pub async fn read(&mut self) -> String {
+        loop {
+            if let Some(n) = frame_len(&self.buf) {
+                let f: Vec<u8> = self.buf.drain(..n).collect();
+                return String::from_utf8_lossy(&f).into_owned();
+            }
+            let mut tmp = [0u8; 65536];
+            let n = self.sock.read(&mut tmp).await.expect("read");
+            assert!(n > 0, "connection closed");
+            self.buf.extend_from_slice(&tmp[..n]);
+        }
+    }
+
+    pub async fn cmd<S: AsRef<[u8]>>(&mut self, args: &[S]) -> String {
+        self.send(args).await;
+        timeout(LONG, self.read()).await.expect("reply in time")
+    }
+}
+
+/// Length of the first complete RESP2 frame in `b`, if there is one.
+pub fn frame_len(b: &[u8]) -> Option<usize> {
+    fn line(b: &[u8], at: usize) -> Option<(usize, &[u8])> {
+        let rel = b[at..].windows(2).position(|w| w == b"\r\n")?;
+        Some((at + rel + 2, &b[at + 1..at + rel]))
+    }
+    fn go(b: &[u8], at: usize) -> Option<usize> {
+        if at >= b.len() {
+            return None;
+        }
+        let (next, body) = line(b, at)?;
+        match b[at] {
+            b'+' | b'-' | b':' => Some(next),
+            b'$' => {
+                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
+                if n < 0 {
+                    return Some(next);
+                }
+                let end = next + n as usize + 2;
+                (end <= b.len()).then_some(end)
+            }
+            b'*' => {
+                let n: i64 = std::str::from_utf8(body).ok()?.parse().ok()?;
+                let mut p = next;
+                for _ in 0..n.max(0) {
+                    p = go(b, p)?;
+                }
+                Some(p)
+            }
+            _ => panic!("unexpected reply byte {}", b[at]),
+        }
+    }
+    go(b, 0)
+}
+
+impl Conn {
+    /// Reads one reply, failing the test if none arrives within [`LONG`].
+    pub async fn read_in_time(&mut self) -> String {
+        timeout(LONG, self.read()).await.expect("reply in time")
+    }
+
+    /// True when no reply arrives within `d`.
+    pub async fn silent_for(&mut self, d: Duration) -> bool {
+        timeout(d, self.read()).await.is_err()
+    }
+}
