@@ -1,7 +1,7 @@
 //! Configuration: the startup settings (redis-server's command line and
 //! redis.conf syntax) and the runtime parameters CONFIG GET / SET serve.
 //!
-//! Every parameter Sluice knows is one row of [`PARAMS`]. A directive given at
+//! Every parameter Sluice knows is one row of [`params()`]. A directive given at
 //! startup that is not in the table is reported in a startup warning, never
 //! silently dropped. Parameters the hot path reads (node sizes, bulk limit) are
 //! mirrored in atomics so commands read them without a lock.

@@ -10,9 +10,9 @@
 //! `±m × 2^e` with a normalised 64-bit `m`; big integers are only used for
 //! the exact intermediate values.
 //!
-//! Not emulated: subnormal values (accepted, but held as zero: they are far
-//! below anything `%.17Lf` prints or a normal sum can notice) and hexadecimal
-//! float input (`0x1p3`), which `strtold` accepts.
+//! Input is decimal or hexadecimal (`0x1.8p3`), as `strtold` reads it. Not
+//! emulated: subnormal values (accepted, but held as zero: they are far
+//! below anything `%.17Lf` prints or a normal sum can notice).
 
 use std::cmp::Ordering;
 
@@ -284,9 +284,17 @@ fn round(neg: bool, n: &Big, e: i64, sticky: bool) -> Parsed {
 
 // ------------------------------------------------------------------ parsing
 
-/// Parses like glibc's `strtold` over the whole string (decimal and
-/// inf/infinity/nan, case-insensitive, optional sign). None: not a number.
-/// A NaN returns None too (Redis rejects it).
+/// Parses like glibc's `strtold` over the whole string, as Redis's
+/// `string2ld` requires: decimal (`1.5e3`), hexadecimal (`0x1.8p3`), and
+/// `inf`/`infinity` (case-insensitive), each with an optional sign. None: not
+/// a number, NaN (Redis rejects it), or out of range (strtold's ERANGE with
+/// an infinite or zero result, which Redis rejects too).
+///
+/// The grammar is strtold's, and a string is accepted only when strtold
+/// would consume all of it: a mantissa with at least one digit and at most
+/// one dot, then optionally `e`/`p` (decimal/hex), an optional sign and at
+/// least one decimal digit. Whatever strtold would leave unconsumed (`1e`,
+/// `1e+-5`, `0x`, `0xp1`, `0x.p1`, spaces, NUL bytes) makes it None.
 pub fn parse(s: &[u8]) -> Option<Parsed> {
     // Redis's string2ld refuses strings of MAX_LONG_DOUBLE_CHARS or more.
     if s.len() >= 5 * 1024 {
@@ -297,66 +305,107 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower = rest.to_ascii_lowercase();
-    if lower == b"inf" || lower == b"infinity" {
+    if rest.eq_ignore_ascii_case(b"inf") || rest.eq_ignore_ascii_case(b"infinity") {
         return Some(Parsed::Inf(neg));
     }
-    let mut digits = Big(vec![]);
-    let mut exp10: i64 = 0;
-    let mut any = false;
-    let mut i = 0;
+    // `0x` starts a hex float only when a hex digit, or a dot and a hex
+    // digit, follows; otherwise strtold reads just the `0` and stops at the
+    // `x`, which leaves the string unconsumed.
+    if rest.len() > 2 && rest[0] == b'0' && rest[1] | 0x20 == b'x' {
+        return parse_hex(neg, &rest[2..]);
+    }
+    parse_decimal(neg, rest)
+}
+
+/// The digits of a mantissa in `radix` (10 or 16): `digits [. digits]`.
+struct Mantissa {
+    /// All digits as one integer, the dot ignored.
+    n: Big,
+    /// Digits after the dot.
+    frac: i64,
+    /// Digits from the first nonzero one on (a cheap magnitude estimate).
+    significant: i64,
+    /// Bytes consumed.
+    len: usize,
+}
+
+/// Scans a mantissa; None when it has no digit at all.
+fn scan_mantissa(s: &[u8], radix: u32) -> Option<Mantissa> {
+    let mut m = Mantissa {
+        n: Big(vec![]),
+        frac: 0,
+        significant: 0,
+        len: 0,
+    };
     let mut seen_dot = false;
-    // Significant digits (leading zeros excluded), for a cheap magnitude check.
-    let mut significant: i64 = 0;
-    while i < rest.len() {
-        let c = rest[i];
-        if c.is_ascii_digit() {
-            any = true;
-            if significant > 0 || c != b'0' {
-                significant += 1;
-            }
-            digits.mul_small(10);
-            digits.add_small((c - b'0') as u32);
-            if seen_dot {
-                exp10 -= 1;
-            }
-        } else if c == b'.' && !seen_dot {
+    let mut any = false;
+    for &c in s {
+        if c == b'.' && !seen_dot {
             seen_dot = true;
+        } else if let Some(d) = (c as char).to_digit(radix) {
+            any = true;
+            if m.significant > 0 || d != 0 {
+                m.significant += 1;
+            }
+            if !m.n.is_zero() || d != 0 {
+                m.n.mul_small(radix);
+                m.n.add_small(d);
+            }
+            if seen_dot {
+                m.frac += 1;
+            }
         } else {
             break;
         }
-        i += 1;
+        m.len += 1;
     }
-    if !any {
+    any.then_some(m)
+}
+
+/// The exponent part, `s` starting at its marker (`e` or `p`, already
+/// checked): an optional sign and at least one decimal digit, to the end of
+/// the string. Clamped to ±1,000,000 (anything that large is out of range
+/// whatever the mantissa, which has at most 5 KiB of digits).
+fn scan_exponent(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.get(1) {
+        Some(b'-') => (true, &s[2..]),
+        Some(b'+') => (false, &s[2..]),
+        _ => (false, &s[1..]),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if i < rest.len() {
-        if rest[i] != b'e' && rest[i] != b'E' {
-            return None;
-        }
-        let exp = std::str::from_utf8(&rest[i + 1..]).ok()?;
-        let exp = exp.strip_prefix('+').unwrap_or(exp);
-        if exp.is_empty()
-            || !exp
-                .trim_start_matches('-')
-                .bytes()
-                .all(|c| c.is_ascii_digit())
-        {
-            return None;
-        }
-        // Clamp: anything this large is out of range either way.
-        let v: i64 = exp.parse().unwrap_or(if exp.starts_with('-') {
-            -100_000
-        } else {
-            100_000
-        });
-        exp10 += v.clamp(-100_000, 100_000);
+    let v = digits.iter().fold(0i64, |acc, &c| {
+        (acc * 10 + (c - b'0') as i64).min(1_000_000)
+    });
+    Some(if neg { -v } else { v })
+}
+
+/// Mantissa and exponent of a whole string; None when anything is left over.
+fn scan(s: &[u8], radix: u32, marker: u8) -> Option<(Mantissa, i64)> {
+    let m = scan_mantissa(s, radix)?;
+    let exp = match s.get(m.len) {
+        None => 0,
+        Some(&c) if c | 0x20 == marker => scan_exponent(&s[m.len..])?,
+        Some(_) => return None,
+    };
+    Some((m, exp))
+}
+
+fn zero(neg: bool) -> Parsed {
+    Parsed::Finite(F80 { neg, m: 0, e: 0 })
+}
+
+fn parse_decimal(neg: bool, s: &[u8]) -> Option<Parsed> {
+    let (m, exp) = scan(s, 10, b'e')?;
+    if m.n.is_zero() {
+        // `0e99999` is zero, not an overflow.
+        return Some(zero(neg));
     }
-    if digits.is_zero() {
-        return Some(Parsed::Finite(F80 { neg, m: 0, e: 0 }));
-    }
+    let digits = m.n;
+    let exp10 = exp - m.frac;
     // Quick range rejection before building huge powers of ten.
-    let mag = significant + exp10;
+    let mag = m.significant + exp10;
     if mag > 4940 {
         // strtold's overflow (ERANGE with HUGE_VAL): Redis rejects it.
         return None;
@@ -366,9 +415,7 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
         return None;
     }
     if exp10 >= 0 {
-        let mut n = digits;
-        let p = Big::pow10(exp10 as u64);
-        n = mul(&n, &p);
+        let n = mul(&digits, &Big::pow10(exp10 as u64));
         return match round(neg, &n, 0, false) {
             Parsed::Inf(_) => None,
             finite => Some(finite),
@@ -389,6 +436,50 @@ pub fn parse(s: &[u8]) -> Option<Parsed> {
             (top >= -16445 || rounds_up).then_some(Parsed::Finite(f))
         }
         other => Some(other),
+    }
+}
+
+/// A hex float: the value is exactly `n × 2^(exp - 4 × frac)`, so only the
+/// final rounding to 64 bits is needed.
+fn parse_hex(neg: bool, s: &[u8]) -> Option<Parsed> {
+    let (m, exp) = scan(s, 16, b'p')?;
+    if m.n.is_zero() {
+        return Some(zero(neg));
+    }
+    let e = exp - 4 * m.frac;
+    // floor(log2(value)); the range checks come before any shifting.
+    let top = m.n.bits() as i64 - 1 + e;
+    if top > E_MAX + 63 {
+        return None;
+    }
+    if top < E_MIN + 63 {
+        // Subnormal (Redis accepts it; zero stands in, as for decimals) or
+        // zero after rounding (strtold's ERANGE with zero: rejected). Below
+        // 2^-16446 it is zero. At [2^-16446, 2^-16445) glibc's hex path
+        // rounds with the value's top bit as the rounding bit and only the
+        // next 63 bits and the bits after the 65th as sticky bits: the 65th
+        // bit, its own rounding bit from the mantissa scan, is dropped, so
+        // `0x1.0000000000000001p-16446` is zero to it (Redis rejects it)
+        // while `0x1.0000000000000002p-16446` rounds up (accepted).
+        if top < E_MIN - 1 {
+            return None;
+        }
+        if top == E_MIN - 1 {
+            let b = m.n.bits() - 1;
+            let sticky = if b >= 64 {
+                m.n.shr(b - 63).any_below(63) || m.n.any_below(b - 64)
+            } else {
+                m.n.any_below(b)
+            };
+            if !sticky {
+                return None;
+            }
+        }
+        return Some(zero(neg));
+    }
+    match round(neg, &m.n, e, false) {
+        Parsed::Inf(_) => None,
+        finite => Some(finite),
     }
 }
 
@@ -540,5 +631,63 @@ mod tests {
         assert_eq!(format_human(p("1e20")), "100000000000000000000");
         assert_eq!(format_human(p("1e-30")), "0");
         assert!(parse(b"1e-6000").is_none());
+    }
+
+    #[test]
+    fn hex_and_grammar_like_strtold() {
+        // Replies of Redis 7.0.15 (glibc strtold) to INCRBYFLOAT on a new key.
+        assert_eq!(incr("0", "0x10"), "16");
+        assert_eq!(incr("0", "0x1p3"), "8");
+        assert_eq!(incr("0", "-0X1.8P1"), "-3");
+        assert_eq!(incr("0", "0x.8"), "0.5");
+        assert_eq!(incr("0", "0x1e5"), "485");
+        assert_eq!(incr("0", "0x1p0010"), "1024");
+        assert_eq!(incr("0", "0x1.ffffffffffffffffffp0"), "2");
+        assert_eq!(incr("0.1", "0x.1"), "0.1625");
+        for bad in [
+            "0x",
+            "0xp1",
+            "0x.p1",
+            "0x.",
+            "0x0p",
+            "0x1p",
+            "0x1p+",
+            "0x+1",
+            "-0x-1",
+            "0x1 ",
+            "1e+-5",
+            "0e--5",
+            "0e+-5",
+            "1e",
+            ".",
+            "+.",
+            "+",
+            "-",
+            "1_0",
+            "infinit",
+            "nan(1)",
+            "1\0",
+            "0x1p16384",
+            "0x1.fffffffffffffffffffp16383",
+            "0x1p-99999",
+            "0x1p-16446",
+            "0x1.0000000000000001p-16446",
+            "0x2p-16447",
+        ] {
+            assert_eq!(parse(bad.as_bytes()), None, "{bad:?}");
+        }
+        for sub in [
+            "0x1p-16445",
+            "0x1.0000000000000002p-16446",
+            "0x1.00000000000000008p-16446",
+            "0x0.8000000000000001p-16445",
+            "0x1.8p-16446",
+        ] {
+            assert_eq!(format_human(p(sub)), "0", "{sub:?}");
+        }
+        assert!(parse(b"0x1p16383").is_some());
+        assert_eq!(format_human(p("0x0p999999999999")), "0");
+        assert_eq!(format_human(p("0e99999999999999999999")), "0");
+        assert_eq!(format_human(p("1.e1")), "10");
     }
 }
