@@ -12,6 +12,7 @@
 //! the command again and get NOGROUP); as in Redis, no group command aborts
 //! transactions WATCHing the key, except XGROUP CREATE MKSTREAM creating it.
 
+use super::read_caps::ReplyBudget;
 use super::{flags::*, is, parse_int, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
@@ -503,11 +504,11 @@ fn serve_group(
     key: &[u8],
     id: StreamId,
     now: u64,
-    resp3: bool,
+    budget: &mut ReplyBudget,
 ) -> CmdResult<Option<Reply>> {
     // Take the groups out so the log can be read while a group changes.
     let mut groups = std::mem::take(&mut s.groups);
-    let r = serve_group_inner(s, &mut groups, a, key, id, now, resp3);
+    let r = serve_group_inner(s, &mut groups, a, key, id, now, budget);
     s.groups = groups;
     r
 }
@@ -519,7 +520,7 @@ fn serve_group_inner(
     key: &[u8],
     id: StreamId,
     now: u64,
-    resp3: bool,
+    budget: &mut ReplyBudget,
 ) -> CmdResult<Option<Reply>> {
     let Some(g) = groups.get_mut(a.group) else {
         return Err(Error::NoGroupReadgroup(lossy(key), lossy(a.group)));
@@ -539,52 +540,64 @@ fn serve_group_inner(
     };
     let (slot, _) = g.get_or_create_consumer(a.consumer, now);
     g.touch_seen(slot, now);
+    // MAXCOUNT leaves at most this many for this stream (0 = no limit).
+    let count = budget.stream_count(a.count);
     if let (Some(min_idle), false) = (a.claim, history) {
         return Ok(super::redis8::serve_claim(
-            s, g, slot, min_idle, a.count, a.noack, now,
+            s, g, slot, min_idle, count, a.noack, now, key, budget,
         ));
     }
-    if !serve {
+    if !serve || !budget.try_open(key) {
         return Ok(None);
     }
     // Entries strictly after `start`.
     let Some(from) = start.next() else {
+        budget.close_stream(true);
         return Ok(Some(Reply::Array(Vec::new())));
     };
     if history {
-        let ids = g.consumer_history(slot, from, a.count);
+        let ids = g.consumer_history(slot, from, count);
         let mut items = Vec::with_capacity(ids.len());
         for pid in ids {
+            if budget.full() {
+                break;
+            }
             let mut buf = Vec::new();
             if push_entry(&mut buf, s, pid) {
                 g.redeliver(pid, now);
+                budget.add_entry(buf.len());
                 items.push(Reply::Raw(Bytes::from(buf)));
             } else {
                 // Deleted from the stream but still pending: ID with a nil body.
-                items.push(Reply::Array(vec![id_reply(pid), Reply::NilArray]));
+                let idb = pid.to_bytes();
+                budget.add_entry(budget.deleted_entry_len(idb.len()));
+                items.push(Reply::Array(vec![Reply::Bulk(idb), Reply::NilArray]));
             }
         }
-        let _ = resp3;
+        budget.close_stream(true);
         return Ok(Some(Reply::Array(items)));
     }
     let m = meta(s);
     let mut body = Vec::new();
     let mut n = 0usize;
     for e in s.range(from, StreamId::MAX) {
+        if (count != 0 && n == count) || budget.full() {
+            break;
+        }
         g.advance(e.id, &m);
+        let before = body.len();
         e.write_resp(&mut body);
+        budget.add_entry(body.len() - before);
         if !a.noack {
             g.deliver(e.id, slot, now);
         }
         n += 1;
-        if a.count != 0 && n == a.count {
-            break;
-        }
     }
+    budget.close_stream(true);
     Ok(Some(raw_array(n, body)))
 }
 
-/// `XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key... id...`
+/// `XREADGROUP GROUP group consumer [COUNT n] [MAXCOUNT n] [MAXSIZE n] [BLOCK ms] [CLAIM ms] [NOACK] STREAMS key... id...`
 fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let r = super::stream::parse_read_args(args, ctx.now_ms, true)?;
     let (group, consumer) = r.group.as_ref().expect("parse_read_args requires GROUP");
@@ -607,9 +620,15 @@ fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     let now = ctx.now_ms;
     let resp3 = ctx.resp3();
+    let mut budget = ReplyBudget::new(r.caps, resp3);
     let mut served: Vec<(Bytes, Reply)> = Vec::new();
     for (key, &id) in keys.iter().zip(&ids) {
-        let r = with_stream_mut(ctx, key, |s| serve_group(s, &a, key, id, now, resp3))?
+        if budget.full() {
+            // MAXCOUNT / MAXSIZE reached: later streams are skipped
+            // (nothing read, delivered or created for them).
+            break;
+        }
+        let r = with_stream_mut(ctx, key, |s| serve_group(s, &a, key, id, now, &mut budget))?
             .ok_or_else(|| Error::NoGroupReadgroup(lossy(key), lossy(a.group)))?;
         if let Some(entries) = r {
             served.push((key.clone(), entries));

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod float80;
 pub mod groups;
 pub mod keys;
+pub mod read_caps;
 pub mod redis8;
 pub mod server;
 pub mod stream;

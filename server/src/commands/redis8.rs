@@ -5,6 +5,7 @@
 //! expected replies are in conformance/{pending,cases}/redis8/.
 
 use super::flags::*;
+use super::read_caps::ReplyBudget;
 use super::stream::stream_mut;
 use super::{parse_int, Command, Ctx};
 use crate::error::{CmdResult, Error};
@@ -582,6 +583,7 @@ fn push_claim_entry(out: &mut Vec<u8>, s: &Stream, id: StreamId, idle: i64, coun
 /// consumer `slot` already exists and was seen): idle pending entries first,
 /// claimed for the consumer, then new entries; every entry as `*4 id fields
 /// idle count`. None when there is nothing to claim nor read.
+#[allow(clippy::too_many_arguments)]
 pub fn serve_claim(
     s: &Stream,
     g: &mut Group,
@@ -590,6 +592,8 @@ pub fn serve_claim(
     count: usize,
     noack: bool,
     now: u64,
+    key: &[u8],
+    budget: &mut ReplyBudget,
 ) -> Option<Reply> {
     let claimable: Vec<_> = g
         .claimable(now, min_idle)
@@ -600,28 +604,36 @@ pub fn serve_claim(
     if claimable.is_empty() && !has_new {
         return None;
     }
+    if !budget.try_open(key) {
+        return None;
+    }
+    let full = |n: usize, budget: &ReplyBudget| (count != 0 && n == count) || budget.full();
     let mut body = Vec::new();
     let mut n = 0usize;
     for (id, nack) in claimable {
-        if count != 0 && n == count {
+        if full(n, budget) {
             break;
         }
         let idle = g.idle(&nack, now);
+        let before = body.len();
         if push_claim_entry(&mut body, s, id, idle, count_value(nack.count)) {
             g.claim_delivered(id, slot, now);
+            budget.add_entry(body.len() - before);
             n += 1;
         }
     }
-    if has_new && (count == 0 || n < count) {
+    if has_new && !full(n, budget) {
         let m = super::groups::meta(s);
         let from = g.last_id.next();
         if let Some(from) = from {
             for e in s.range(from, StreamId::MAX) {
-                if count != 0 && n == count {
+                if full(n, budget) {
                     break;
                 }
                 g.advance(e.id, &m);
+                let before = body.len();
                 push_claim_entry(&mut body, s, e.id, 0, 0);
+                budget.add_entry(body.len() - before);
                 if !noack {
                     g.deliver(e.id, slot, now);
                 }
@@ -629,6 +641,7 @@ pub fn serve_claim(
             }
         }
     }
+    budget.close_stream(true);
     let mut out = Vec::with_capacity(body.len() + 16);
     write_array_len(&mut out, n);
     out.extend_from_slice(&body);

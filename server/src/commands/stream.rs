@@ -9,6 +9,7 @@
 //! XREADGROUP's `[COUNT n] [BLOCK ms] ... STREAMS key... id...`),
 //! [`stream_ref`] / [`stream_mut`] (typed key access), [`node_limits`].
 
+use super::read_caps::{self, ReadCaps, ReplyBudget};
 use super::{flags::*, is, parse_int, redis8, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
@@ -170,6 +171,30 @@ fn entries_reply<'a>(
             break;
         }
         e.write_resp(&mut body);
+        n += 1;
+    }
+    let mut out = Vec::with_capacity(body.len() + 16);
+    write_array_len(&mut out, n);
+    out.extend_from_slice(&body);
+    Reply::Raw(Bytes::from(out))
+}
+
+/// [`entries_reply`] for XREAD: at most `count` entries (0 = all), stopping
+/// early when the reply's MAXCOUNT / MAXSIZE budget is used up.
+fn budgeted_entries_reply<'a>(
+    iter: impl Iterator<Item = crate::stream::EntryRef<'a>>,
+    count: usize,
+    budget: &mut ReplyBudget,
+) -> Reply {
+    let mut body = Vec::new();
+    let mut n = 0;
+    for e in iter {
+        if (count != 0 && n == count) || budget.full() {
+            break;
+        }
+        let before = body.len();
+        e.write_resp(&mut body);
+        budget.add_entry(body.len() - before);
         n += 1;
     }
     let mut out = Vec::with_capacity(body.len() + 16);
@@ -625,6 +650,8 @@ pub struct ReadArgs {
     pub noack: bool,
     /// XREADGROUP `CLAIM min-idle-time` (Redis 8.4; commands/redis8.rs).
     pub claim: Option<i64>,
+    /// `MAXCOUNT` / `MAXSIZE` (Redis 8.10; commands/read_caps.rs).
+    pub caps: ReadCaps,
     /// Index of the first key; keys are `streams_at..streams_at + nstreams`,
     /// IDs follow them.
     pub streams_at: usize,
@@ -650,6 +677,7 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
         group: None,
         noack: false,
         claim: None,
+        caps: ReadCaps::default(),
         streams_at: 0,
         nstreams: 0,
     };
@@ -670,6 +698,8 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
             r.block = Some(t as u64);
         } else if let Some(min_idle) = redis8::parse_claim_option(args, i, group_cmd)? {
             r.claim = Some(min_idle);
+            i += 1;
+        } else if read_caps::parse_cap_option(args, i, &mut r.caps)? {
             i += 1;
         } else if is(o, "count") && more > 0 {
             i += 1;
@@ -713,6 +743,7 @@ pub fn parse_read_args(args: &[Bytes], now_ms: u64, group_cmd: bool) -> CmdResul
     if group_cmd && r.group.is_none() {
         return Err(Error::err("Missing GROUP option for XREADGROUP"));
     }
+    read_caps::check_caps(&r.caps, r.count)?;
     Ok(r)
 }
 
@@ -752,15 +783,27 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         };
         from.push(ReadFrom::After(after));
     }
+    let mut budget = ReplyBudget::new(r.caps, ctx.resp3());
     let mut served: Vec<(Bytes, Reply)> = Vec::new();
     for (key, f) in keys.iter().zip(&from) {
+        if budget.full() {
+            // MAXCOUNT / MAXSIZE reached: later streams are skipped.
+            break;
+        }
         let ReadFrom::After(after) = *f;
+        let count = budget.stream_count(r.count);
+        let mut stop = false;
         let got = match stream_ref(ctx, key, |s| {
             let has = s.last_entry().map(|e| e.id > after).unwrap_or(false);
-            has.then(|| match after.next() {
-                Some(start) => entries_reply(s.range(start, StreamId::MAX), r.count),
-                None => entries_reply(std::iter::empty(), r.count),
-            })
+            // `after` below the last entry has a successor.
+            let start = after.next().filter(|_| has)?;
+            if !budget.try_open(key) {
+                stop = true;
+                return None;
+            }
+            let reply = budgeted_entries_reply(s.range(start, StreamId::MAX), count, &mut budget);
+            budget.close_stream(true);
+            Some(reply)
         }) {
             Ok(v) => v.flatten(),
             Err(_) if rerun => None,
@@ -768,6 +811,9 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         };
         if let Some(reply) = got {
             served.push((key.clone(), reply));
+        }
+        if stop {
+            break;
         }
     }
     if rerun && served.len() > 1 {
