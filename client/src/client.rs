@@ -29,6 +29,8 @@ pub struct Capabilities {
     pub acked_trim: bool,
     /// `XADD ... IDMP producer-id idempotent-id` (Redis 8.6).
     pub idmp: bool,
+    /// `MAXCOUNT` / `MAXSIZE` on XREAD/XREADGROUP (Redis 8.10).
+    pub read_caps: bool,
 }
 
 impl Capabilities {
@@ -46,6 +48,7 @@ impl Capabilities {
             xnack: true,
             acked_trim: true,
             idmp: true,
+            read_caps: true,
         }
     }
 }
@@ -317,6 +320,7 @@ async fn detect(conn: &Conn) -> Capabilities {
         caps.xreadgroup_claim = has_token("xreadgroup", "CLAIM");
         caps.acked_trim = has_token("xtrim", "ACKED");
         caps.idmp = has_token("xadd", "IDMP");
+        caps.read_caps = has_token("xreadgroup", "MAXSIZE");
     }
     caps
 }

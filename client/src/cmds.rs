@@ -84,6 +84,7 @@ pub(crate) fn xreadgroup(
     count: usize,
     block: Option<Duration>,
     claim: Option<Duration>,
+    max_bytes: Option<usize>,
     id: &str,
 ) -> Cmd {
     let mut cmd = redis::cmd("XREADGROUP");
@@ -92,6 +93,9 @@ pub(crate) fn xreadgroup(
         .arg(consumer)
         .arg("COUNT")
         .arg(count);
+    if let Some(m) = max_bytes {
+        cmd.arg("MAXSIZE").arg(m);
+    }
     if let Some(b) = block {
         cmd.arg("BLOCK").arg(b.as_millis() as u64);
     }
@@ -255,7 +259,16 @@ mod tests {
     fn read_and_claim_forms() {
         let ms = Duration::from_millis;
         assert_eq!(
-            s(&xreadgroup(b"s", b"g", b"c", 10, Some(ms(500)), None, ">")),
+            s(&xreadgroup(
+                b"s",
+                b"g",
+                b"c",
+                10,
+                Some(ms(500)),
+                None,
+                None,
+                ">"
+            )),
             "XREADGROUP GROUP g c COUNT 10 BLOCK 500 STREAMS s >"
         );
         assert_eq!(
@@ -265,13 +278,27 @@ mod tests {
                 b"c",
                 10,
                 Some(ms(500)),
+                None,
+                Some(4096),
+                ">"
+            )),
+            "XREADGROUP GROUP g c COUNT 10 MAXSIZE 4096 BLOCK 500 STREAMS s >"
+        );
+        assert_eq!(
+            s(&xreadgroup(
+                b"s",
+                b"g",
+                b"c",
+                10,
+                Some(ms(500)),
                 Some(ms(30000)),
+                None,
                 ">"
             )),
             "XREADGROUP GROUP g c COUNT 10 BLOCK 500 CLAIM 30000 STREAMS s >"
         );
         assert_eq!(
-            s(&xreadgroup(b"s", b"g", b"c", 3, None, None, "0")),
+            s(&xreadgroup(b"s", b"g", b"c", 3, None, None, None, "0")),
             "XREADGROUP GROUP g c COUNT 3 STREAMS s 0"
         );
         assert_eq!(

@@ -120,6 +120,11 @@ pub struct ConsumerOptions {
     /// Delete entries once acknowledged by every group (XACKDEL ACKED, Redis 8.2+;
     /// elsewhere a plain XACK and the trimmer removes them later).
     pub delete_acked: bool,
+    /// Soft cap on the bytes of one read's reply (XREADGROUP MAXSIZE, Redis
+    /// 8.10+): a read returns at least one entry, and stops after the entry
+    /// that reaches the cap. Bounds the memory a batch of large messages
+    /// takes. Servers without MAXSIZE read `batch` entries as usual.
+    pub max_batch_bytes: Option<usize>,
 }
 
 impl ConsumerOptions {
@@ -144,6 +149,7 @@ impl ConsumerOptions {
             dlq: None,
             shutdown_grace: Duration::from_secs(10),
             delete_acked: false,
+            max_batch_bytes: None,
         }
     }
     /// See the field.
@@ -196,6 +202,11 @@ impl ConsumerOptions {
         self.delete_acked = yes;
         self
     }
+    /// See the field.
+    pub fn max_batch_bytes(mut self, n: usize) -> Self {
+        self.max_batch_bytes = Some(n);
+        self
+    }
 
     fn validate(&self) -> Result<()> {
         let bad = |m: &str| Err(Error::Config(m.into()));
@@ -210,6 +221,9 @@ impl ConsumerOptions {
         }
         if self.claim_idle.is_zero() {
             return bad("claim_idle must be positive");
+        }
+        if self.max_batch_bytes == Some(0) {
+            return bad("max_batch_bytes must be at least 1");
         }
         Ok(())
     }
@@ -434,6 +448,10 @@ async fn pause(s: &Shared, d: Duration) {
 async fn read_loop(s: Arc<Shared>, conn: Conn) {
     let o = &s.opts;
     let mut backoff = Backoff::default();
+    // MAXSIZE where the server has it (Redis 8.10); elsewhere COUNT alone.
+    let max_bytes = o
+        .max_batch_bytes
+        .filter(|_| s.client.capabilities().read_caps);
     // 1. Own pending history, so a restarted consumer finishes what it held.
     let mut cursor = StreamId::MIN;
     while !stopped(&s) {
@@ -447,6 +465,7 @@ async fn read_loop(s: Arc<Shared>, conn: Conn) {
             held.len(),
             None,
             None,
+            max_bytes,
             &cursor.to_string(),
         );
         let entries = match conn
@@ -482,6 +501,7 @@ async fn read_loop(s: Arc<Shared>, conn: Conn) {
             held.len(),
             Some(o.block),
             claim,
+            max_bytes,
             ">",
         );
         let entries = match conn

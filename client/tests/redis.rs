@@ -70,6 +70,12 @@ async fn delete_acked_falls_back_to_xack() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_batch_bytes_is_left_out_before_8_10() {
+    let (_s, c) = redis().await;
+    patterns::max_batch_bytes(&c, "{maxsize}").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_resumes_own_history() {
     let (_s, c) = redis().await;
     patterns::restart_resumes_own_history(&c, "{resume}").await;
@@ -91,7 +97,12 @@ async fn detects_redis_7_capabilities() {
     );
     // Debian's 7.0 has none of the newer stream commands: the fallbacks run.
     assert!(
-        !caps.xackdel && !caps.xnack && !caps.xreadgroup_claim && !caps.acked_trim && !caps.idmp
+        !caps.xackdel
+            && !caps.xnack
+            && !caps.xreadgroup_claim
+            && !caps.acked_trim
+            && !caps.idmp
+            && !caps.read_caps
     );
 }
 

@@ -138,6 +138,7 @@ async fn newer_command_paths() {
     patterns::shutdown_releases_in_flight(&c, "{n-shut}").await;
     patterns::producer_retention_keeps_unread(&c, "{n-ret}").await;
     patterns::delete_acked(&c, "{n-del}").await;
+    patterns::max_batch_bytes(&c, "{n-maxsize}").await;
     patterns::restart_resumes_own_history(&c, "{n-resume}").await;
     patterns::soak(&c, "{n-soak}", 3_000, 9).await;
     server.shutdown().await;

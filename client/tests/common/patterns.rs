@@ -629,6 +629,74 @@ pub async fn delete_acked(client: &Client, stream: &str) {
     assert_eq!(left, expected);
 }
 
+/// XREADGROUP calls the server has served so far (INFO commandstats).
+async fn xreadgroup_calls(client: &Client) -> u64 {
+    let v = client
+        .command(redis::cmd("INFO").arg("commandstats"))
+        .await
+        .expect("INFO");
+    let text = match v {
+        redis::Value::BulkString(b) => String::from_utf8(b).unwrap(),
+        redis::Value::VerbatimString { text, .. } => text,
+        other => panic!("INFO: {other:?}"),
+    };
+    text.lines()
+        .find_map(|l| l.strip_prefix("cmdstat_xreadgroup:calls="))
+        .and_then(|r| r.split(',').next())
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(0)
+}
+
+/// `max_batch_bytes`: where the server has MAXSIZE (Redis 8.10, Sluice) each
+/// read of these 1 KiB messages returns one, so it takes at least one read
+/// per message; elsewhere the option is not sent (a syntax error would stop
+/// the consumer) and batches are COUNT-sized. Either way each message is
+/// processed once.
+pub async fn max_batch_bytes(client: &Client, stream: &str) {
+    let p = Producer::new(client, stream, ProducerOptions::new());
+    let body = vec![b'x'; 1024];
+    for i in 0..20 {
+        p.send(&[("n", i.to_string().as_bytes()), ("body", &body[..])])
+            .await
+            .expect("XADD");
+    }
+    let calls_before = xreadgroup_calls(client).await;
+    let seen: Seen = Arc::default();
+    let s = seen.clone();
+    let c = Consumer::start(
+        client,
+        fast_opts(stream, "g", "b").batch(16).max_batch_bytes(100),
+        move |m: Message| {
+            let s = s.clone();
+            async move {
+                s.lock()
+                    .unwrap()
+                    .entry(m.id)
+                    .or_default()
+                    .push(m.deliveries);
+                Outcome::Ack
+            }
+        },
+    )
+    .await
+    .unwrap();
+    wait_until(LIMIT, "all processed", || async {
+        c.metrics().processed == 20 && pending_count(client, stream, "g").await == 0
+    })
+    .await;
+    c.shutdown().await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 20);
+    assert!(seen.values().all(|d| d.len() == 1), "{seen:?}");
+    let reads = xreadgroup_calls(client).await - calls_before;
+    if client.capabilities().read_caps {
+        assert!(
+            reads >= 20,
+            "{reads} reads for 20 messages of 1 KiB with MAXSIZE 100"
+        );
+    }
+}
+
 /// A consumer restarted under the same name first finishes its own pending
 /// history (XREADGROUP ... 0), without waiting for `claim_idle`.
 pub async fn restart_resumes_own_history(client: &Client, stream: &str) {
