@@ -77,6 +77,7 @@ pub(crate) fn xgroup_create(key: &[u8], group: &[u8], start: &str) -> Cmd {
 }
 
 /// `XREADGROUP GROUP g c COUNT n [BLOCK ms] [CLAIM idle] STREAMS key id`
+#[allow(clippy::too_many_arguments)] // one parameter per XREADGROUP option
 pub(crate) fn xreadgroup(
     key: &[u8],
     group: &[u8],
