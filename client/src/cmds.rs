@@ -76,7 +76,7 @@ pub(crate) fn xgroup_create(key: &[u8], group: &[u8], start: &str) -> Cmd {
     cmd
 }
 
-/// `XREADGROUP GROUP g c COUNT n [BLOCK ms] [CLAIM idle] STREAMS key id`
+/// `XREADGROUP GROUP g c COUNT n [MAXSIZE bytes] [BLOCK ms] [CLAIM idle] STREAMS key id`
 #[allow(clippy::too_many_arguments)] // one parameter per XREADGROUP option
 pub(crate) fn xreadgroup(
     key: &[u8],

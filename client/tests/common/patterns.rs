@@ -685,9 +685,11 @@ pub async fn max_batch_bytes(client: &Client, stream: &str) {
     })
     .await;
     c.shutdown().await.unwrap();
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 20);
-    assert!(seen.values().all(|d| d.len() == 1), "{seen:?}");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 20);
+        assert!(seen.values().all(|d| d.len() == 1), "{seen:?}");
+    }
     let reads = xreadgroup_calls(client).await - calls_before;
     if client.capabilities().read_caps {
         assert!(
