@@ -4,6 +4,13 @@
 //! [`Client`] is owned by its connection task and changed only there.
 //! [`ClientInfo`] is the part other connections may read or act on (name,
 //! address, current command, kill switch); it is shared through [`Clients`].
+//!
+//! [`idle_sweep`] applies the `timeout` setting: like Redis's
+//! `clientsCronHandleTimeout`, it closes clients idle for more than `timeout`
+//! seconds, except those waiting in a blocking command. A client's
+//! `last_ms` is its last interaction (Redis's `lastinteraction`): bytes read
+//! from it or written to it; the connection stores it, one atomic store per
+//! read or write, and only the sweep reads it.
 
 use crate::keyspace::WaitHandle;
 use crate::protocol::Args;
@@ -23,7 +30,8 @@ pub struct ClientInfo {
     pub laddr: SocketAddr,
     /// Connection time, ms since the epoch.
     pub created_ms: u64,
-    /// Time of the last command, ms since the epoch.
+    /// Time of the last interaction (bytes read from or written to the
+    /// client), ms since the epoch: CLIENT LIST `idle` and the `timeout` sweep.
     pub last_ms: AtomicU64,
     pub name: Mutex<Option<Bytes>>,
     pub lib_name: Mutex<Option<Bytes>>,
@@ -107,6 +115,10 @@ pub struct Clients {
     pub total_connections: AtomicU64,
     /// Connections refused because of maxclients.
     pub rejected_connections: AtomicU64,
+    /// Connections accepted and not yet closed: what `maxclients` limits.
+    /// Counted at accept (before the connection task registers the client),
+    /// so a burst of accepts cannot overshoot the limit.
+    pub live: AtomicUsize,
 }
 
 impl Clients {
@@ -142,10 +154,72 @@ impl Clients {
         self.map.len()
     }
 
+    /// Takes a connection slot unless `maxclients` are already connected
+    /// (Redis's check in `acceptCommonHandler`, which counts every client,
+    /// the new one excluded). The slot is given back when the guard drops.
+    pub fn try_admit(shared: &Arc<crate::server::Shared>) -> Option<Slot> {
+        let max = shared.runtime.maxclients.load(Ordering::Relaxed);
+        let before = shared.clients.live.fetch_add(1, Ordering::AcqRel);
+        if before as i64 >= max {
+            shared.clients.live.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Slot(shared.clone()))
+    }
+
+    /// Closes the clients idle for more than `timeout_s` seconds at `now_ms`,
+    /// blocked clients excepted; returns how many. Times are compared in
+    /// whole seconds, as Redis compares `unixtime - lastinteraction`, so a
+    /// client is closed between `timeout` and `timeout + 1` seconds after
+    /// its last interaction.
+    pub fn close_idle(&self, timeout_s: i64, now_ms: u64) -> usize {
+        if timeout_s <= 0 {
+            return 0;
+        }
+        let now_s = (now_ms / 1000) as i64;
+        let mut closed = 0;
+        for c in self.map.iter() {
+            let last_s = (c.last_ms.load(Ordering::Relaxed) / 1000) as i64;
+            if now_s - last_s > timeout_s
+                && !c.blocked.load(Ordering::Relaxed)
+                && !c.kill.is_cancelled()
+            {
+                tracing::debug!(id = c.id, "closing idle client");
+                c.kill.cancel();
+                closed += 1;
+            }
+        }
+        closed
+    }
+
     pub fn blocked(&self) -> usize {
         self.map
             .iter()
             .filter(|c| c.blocked.load(Ordering::Relaxed))
             .count()
+    }
+}
+
+/// A connection's place under `maxclients`, released on drop.
+pub struct Slot(Arc<crate::server::Shared>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.clients.live.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The `timeout` sweep: every 100 ms (Redis's `hz 10` cron), when `timeout`
+/// is set, closes the idle clients (see [`Clients::close_idle`]). The setting
+/// is read on each tick, so CONFIG SET applies at once.
+pub async fn idle_sweep(shared: Arc<crate::server::Shared>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let timeout = shared.runtime.timeout.load(Ordering::Relaxed);
+        if timeout > 0 {
+            shared.clients.close_idle(timeout, shared.clock.now_ms());
+        }
     }
 }

@@ -3,8 +3,9 @@
 //!
 //! Every parameter Sluice knows is one row of [`params()`]. A directive given at
 //! startup that is not in the table is reported in a startup warning, never
-//! silently dropped. Parameters the hot path reads (node sizes, bulk limit) are
-//! mirrored in atomics so commands read them without a lock.
+//! silently dropped. Parameters the hot path reads (node sizes, bulk limit,
+//! `maxclients` at accept, `timeout` in the idle sweep) are mirrored in
+//! atomics so they are read without a lock, and a CONFIG SET applies at once.
 
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
@@ -321,6 +322,10 @@ pub struct Runtime {
     pub stream_idmp_maxsize: AtomicI64,
     pub proto_max_bulk_len: AtomicI64,
     pub query_buffer_limit: AtomicI64,
+    /// `maxclients`: checked at each accept.
+    pub maxclients: AtomicI64,
+    /// `timeout` in seconds (0: never): read by the idle-client sweep.
+    pub timeout: AtomicI64,
 }
 
 impl Runtime {
@@ -333,6 +338,8 @@ impl Runtime {
             stream_idmp_maxsize: AtomicI64::new(100),
             proto_max_bulk_len: AtomicI64::new(512 * 1024 * 1024),
             query_buffer_limit: AtomicI64::new(1024 * 1024 * 1024),
+            maxclients: AtomicI64::new(10000),
+            timeout: AtomicI64::new(0),
         };
         for param in params() {
             let mut v = cfg.get(param.name).to_string();
@@ -357,6 +364,8 @@ impl Runtime {
             "stream-idmp-maxsize" => self.stream_idmp_maxsize.store(n, Ordering::Relaxed),
             "proto-max-bulk-len" => self.proto_max_bulk_len.store(n, Ordering::Relaxed),
             "client-query-buffer-limit" => self.query_buffer_limit.store(n, Ordering::Relaxed),
+            "maxclients" => self.maxclients.store(n, Ordering::Relaxed),
+            "timeout" => self.timeout.store(n, Ordering::Relaxed),
             _ => {}
         }
         self.values.write().insert(name.to_string(), value);

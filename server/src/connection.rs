@@ -139,11 +139,19 @@ impl Connection {
                         return Ok(());
                     }
                     self.shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    self.touch();
                 }
                 _ = self.client.info.kill.cancelled() => return Ok(()),
                 _ = self.shared.shutdown.cancelled() => return Ok(()),
             }
         }
+    }
+
+    /// Records an interaction (bytes read or written) for CLIENT LIST's
+    /// `idle` and the `timeout` sweep, as Redis updates `lastinteraction`.
+    fn touch(&self) {
+        let now = self.shared.clock.now_ms();
+        self.client.info.last_ms.store(now, Ordering::Relaxed);
     }
 
     async fn flush(&mut self) -> std::io::Result<()> {
@@ -154,6 +162,7 @@ impl Connection {
                 .net_output_bytes
                 .fetch_add(self.wbuf.len() as u64, Ordering::Relaxed);
             self.wbuf.clear();
+            self.touch();
         }
         Ok(())
     }
@@ -161,7 +170,6 @@ impl Connection {
     /// Runs one request and encodes its reply.
     async fn handle(&mut self, args: Args) -> Next {
         let now = self.shared.clock.now_ms();
-        self.client.info.last_ms.store(now, Ordering::Relaxed);
         let reply = match self.dispatch(args, now).await {
             Some(r) => r,
             None => return Next::Close,

@@ -10,8 +10,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Each accepted socket gets its own task running [`crate::connection`]. A
-//! semaphore caps the number of clients at `maxclients`. Shutdown (SIGINT,
+//! Each accepted socket gets its own task running [`crate::connection`].
+//! Over `maxclients` (read at each accept, so CONFIG SET applies to the next
+//! connection; clients already connected stay), a new socket gets Redis's
+//! `-ERR max number of clients reached` and is closed. A background task
+//! closes idle clients when `timeout` is set ([`crate::client::idle_sweep`]).
+//! Shutdown (SIGINT,
 //! SIGTERM, SHUTDOWN, or the handle) stops accepting, lets every connection
 //! finish the replies it has, and returns.
 
@@ -26,7 +30,6 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -220,16 +223,14 @@ impl Server {
     /// Accepts clients until shutdown, then waits for every connection to end.
     pub async fn run(self) {
         let shared = self.shared;
-        let maxclients = shared.config.get_i64("maxclients").max(1) as usize;
-        let limit = Arc::new(Semaphore::new(maxclients));
         let tracker = TaskTracker::new();
         let sweeper = tokio::spawn(crate::keyspace::sweep::run(shared.clone()));
+        let idle = tokio::spawn(crate::client::idle_sweep(shared.clone()));
         let mut accepts = JoinSet::new();
         for l in self.listeners {
             let shared = shared.clone();
-            let limit = limit.clone();
             let tracker = tracker.clone();
-            accepts.spawn(accept_loop(l, shared, limit, tracker));
+            accepts.spawn(accept_loop(l, shared, tracker));
         }
         shared.shutdown.cancelled().await;
         accepts.abort_all();
@@ -237,15 +238,11 @@ impl Server {
         tracker.close();
         tracker.wait().await;
         sweeper.abort();
+        idle.abort();
     }
 }
 
-async fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    limit: Arc<Semaphore>,
-    tracker: TaskTracker,
-) {
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTracker) {
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(s) => s,
@@ -256,11 +253,11 @@ async fn accept_loop(
             }
         };
         let _ = socket.set_nodelay(true);
-        let permit = limit.clone().try_acquire_owned().ok();
+        let slot = crate::client::Clients::try_admit(&shared);
         let shared = shared.clone();
         tracker.spawn(async move {
-            match permit {
-                Some(_permit) => crate::connection::serve(socket, peer, shared).await,
+            match slot {
+                Some(_slot) => crate::connection::serve(socket, peer, shared).await,
                 None => crate::connection::refuse(socket, shared).await,
             }
         });

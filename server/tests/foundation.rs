@@ -842,3 +842,259 @@ async fn server_commands_and_client_kill() {
     c.expect_closed().await;
     timeout(LONG, h.shutdown()).await.expect("server stopped");
 }
+
+/// A `redis-server` this test started (Debian's 7.0.15 on PATH; a missing
+/// server fails the test), killed by PID on drop.
+struct Redis(std::process::Child);
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a `redis-server` on a free 127.0.0.1 port (retrying when the port
+/// is taken between choosing and binding).
+async fn start_redis() -> (Redis, SocketAddr) {
+    use std::process::{Command, Stdio};
+    for _ in 0..10 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (apt-get install redis-server)");
+        let mut r = Redis(child);
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let pid = format!("process_id:{}\r\n", r.0.id());
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(_)) = r.0.try_wait() {
+                break; // exited: the port was taken
+            }
+            if let Ok(sock) = TcpStream::connect(addr).await {
+                let mut c = Conn { sock };
+                c.send(&["INFO", "server"]).await;
+                if c.read_bulk().await.contains(&pid) {
+                    return (r, addr);
+                }
+                break; // someone else's server
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    panic!("could not start redis-server on a free port");
+}
+
+/// Waits (bounded) until `cond` holds.
+async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + LONG;
+    while !cond() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Reads what a connection gets before the server closes it, sending nothing.
+async fn read_until_closed(c: &mut Conn) -> String {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    loop {
+        let n = timeout(LONG, c.sock.read(&mut buf))
+            .await
+            .expect("close in time")
+            .unwrap_or(0);
+        if n == 0 {
+            return String::from_utf8_lossy(&got).into_owned();
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// The `maxclients` scenario, run on Redis and on Sluice: the transcript of
+/// every reply, in order. `settle` waits until the server has seen a closed
+/// connection go (Redis frees it in its event loop, Sluice in its task).
+async fn maxclients_transcript(addr: SocketAddr, live: impl Fn() -> Option<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut admin = Conn::open(addr).await;
+    admin.send(&["CONFIG", "SET", "maxclients", "2"]).await;
+    out.push(admin.read_line().await);
+    let mut second = Conn::open(addr).await;
+    second.send(&["PING"]).await;
+    out.push(second.read_line().await);
+    // The third is refused at once, before it sends anything.
+    let mut third = Conn::open(addr).await;
+    out.push(read_until_closed(&mut third).await);
+    // A slot freed by a client leaving is usable again.
+    drop(second);
+    match live() {
+        Some(_) => eventually("the closed client is gone", || live() == Some(1)).await,
+        None => tokio::time::sleep(Duration::from_millis(300)).await,
+    }
+    let mut fourth = Conn::open(addr).await;
+    fourth.send(&["PING"]).await;
+    out.push(fourth.read_line().await);
+    // Lowering the limit below the clients connected keeps them all.
+    admin.send(&["CONFIG", "SET", "maxclients", "1"]).await;
+    out.push(admin.read_line().await);
+    fourth.send(&["PING"]).await;
+    out.push(fourth.read_line().await);
+    let mut fifth = Conn::open(addr).await;
+    out.push(read_until_closed(&mut fifth).await);
+    admin.send(&["INFO", "stats"]).await;
+    let stats = admin.read_bulk().await;
+    out.push(
+        stats
+            .lines()
+            .find(|l| l.starts_with("rejected_connections:"))
+            .unwrap_or("no rejected_connections")
+            .to_string(),
+    );
+    // Raising it admits new clients again.
+    admin.send(&["CONFIG", "SET", "maxclients", "10"]).await;
+    out.push(admin.read_line().await);
+    let mut sixth = Conn::open(addr).await;
+    sixth.send(&["PING"]).await;
+    out.push(sixth.read_line().await);
+    out
+}
+
+#[tokio::test]
+async fn maxclients_set_at_runtime_refuses_like_redis() {
+    let (_redis, raddr) = start_redis().await;
+    let want = maxclients_transcript(raddr, || None).await;
+    let (h, _) = start().await;
+    let shared = h.shared().clone();
+    let got = maxclients_transcript(h.local_addr(), || {
+        Some(
+            shared
+                .clients
+                .live
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    })
+    .await;
+    assert_eq!(got, want);
+    // And what Redis 7.0.15 sends, so the test fails if both change.
+    assert_eq!(
+        want,
+        [
+            "+OK\r\n",
+            "+PONG\r\n",
+            "-ERR max number of clients reached\r\n",
+            "+PONG\r\n",
+            "+OK\r\n",
+            "+PONG\r\n",
+            "-ERR max number of clients reached\r\n",
+            "rejected_connections:2",
+            "+OK\r\n",
+            "+PONG\r\n",
+        ]
+    );
+    timeout(LONG, h.shutdown()).await.expect("server stopped");
+}
+
+#[tokio::test]
+async fn timeout_closes_idle_clients_but_not_blocked_ones() {
+    let (h, clock) = start().await;
+    let addr = h.local_addr();
+    let shared = h.shared().clone();
+    let blocked = || shared.clients.blocked();
+    let mut idle = Conn::open(addr).await;
+    idle.check(&["CONFIG", "SET", "timeout", "1"], "+OK\r\n")
+        .await;
+    // A client inside MULTI is not exempt (Redis exempts only blocked,
+    // Pub/Sub, replica and master clients).
+    idle.check(&["MULTI"], "+OK\r\n").await;
+    let mut active = Conn::open(addr).await;
+    active.check(&["PING"], "+PONG\r\n").await;
+    let mut waiting = Conn::open(addr).await;
+    waiting
+        .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+        .await;
+    eventually("the XREAD blocks", || blocked() == 1).await;
+
+    // One second idle is not more than `timeout 1`: nobody is closed.
+    clock.advance(1000);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    active.check(&["PING"], "+PONG\r\n").await;
+    assert_eq!(shared.clients.connected(), 3);
+
+    // Two seconds: the idle client is closed; the one that just spoke and
+    // the blocked one stay.
+    clock.advance(1000);
+    idle.expect_closed().await;
+    active
+        .check(&["XADD", "s", "1-1", "f", "v"], "$3\r\n1-1\r\n")
+        .await;
+    waiting
+        .expect("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n")
+        .await;
+    // The reply counts as an interaction for the client that was blocked.
+    waiting.check(&["PING"], "+PONG\r\n").await;
+
+    // Partial input is an interaction too (Redis updates lastinteraction
+    // on every read): a command sent in two pieces across the deadline.
+    clock.advance(1500);
+    waiting.raw(b"*1\r\n$4\r\nPI").await;
+    active.check(&["PING"], "+PONG\r\n").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.advance(1000);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    waiting.raw(b"NG\r\n").await;
+    waiting.expect("+PONG\r\n").await;
+
+    // CONFIG SET timeout 0 turns the sweep off at once.
+    active
+        .check(&["CONFIG", "SET", "timeout", "0"], "+OK\r\n")
+        .await;
+    clock.advance(100_000);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    active.check(&["PING"], "+PONG\r\n").await;
+    waiting.check(&["PING"], "+PONG\r\n").await;
+    timeout(LONG, h.shutdown()).await.expect("server stopped");
+}
+
+#[tokio::test]
+async fn timeout_on_the_wall_clock_matches_redis() {
+    // The same idle and blocked clients on Redis and on a Sluice running on
+    // the system clock: after `timeout 1` and 2.5 s of silence, the idle
+    // client is gone on both and the blocked one is still served.
+    let (_redis, raddr) = start_redis().await;
+    let server = Server::builder().port(0).bind().await.expect("bind");
+    let h = server.spawn();
+    let mut runs = Vec::new();
+    for addr in [raddr, h.local_addr()] {
+        let mut admin = Conn::open(addr).await;
+        admin
+            .check(&["CONFIG", "SET", "timeout", "1"], "+OK\r\n")
+            .await;
+        let mut waiting = Conn::open(addr).await;
+        waiting
+            .send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])
+            .await;
+        runs.push((addr, admin, waiting));
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    for (addr, mut admin, mut waiting) in runs {
+        assert_eq!(read_until_closed(&mut admin).await, "", "{addr}");
+        let mut c = Conn::open(addr).await;
+        c.check(&["XADD", "s", "1-1", "f", "v"], "$3\r\n1-1\r\n")
+            .await;
+        waiting
+            .expect("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n")
+            .await;
+        c.check(&["CONFIG", "SET", "timeout", "0"], "+OK\r\n").await;
+    }
+    timeout(LONG, h.shutdown()).await.expect("server stopped");
+}
