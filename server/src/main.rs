@@ -5,14 +5,27 @@
 //! `--daemonize yes` starts a detached copy of the server (with the same
 //! arguments and `--daemonize no`) and returns at once, so scripts written for
 //! redis-server keep working; `--pidfile` records the serving process.
-//! `--logfile` sends the log there instead of stderr.
+//! `--logfile` sends the log there instead of stderr. `--help` (or `-h`)
+//! prints the usage and the directives from the parameter table, and exits.
 
 use sluice_server::{Config, Server};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--version" || a == "-v") {
+    // `--help`/`--version` anywhere (an argument starting with `--` is always
+    // a directive name, never a value); `-h`/`-v` only first, as
+    // redis-server reads them, since later they could be a value.
+    let flag = |long: &str, short: &str| {
+        args.first().is_some_and(|a| a == short) || args.iter().any(|a| a == long)
+    };
+    if flag("--help", "-h") {
+        // redis-server prints its usage on stderr and exits 1; a help request
+        // that succeeded exits 0 here, on stdout, as command-line tools do.
+        print!("{}", usage());
+        return ExitCode::SUCCESS;
+    }
+    if flag("--version", "-v") {
         println!(
             "Sluice server v={} (Redis-compatible {})",
             env!("CARGO_PKG_VERSION"),
@@ -91,6 +104,84 @@ fn main() -> ExitCode {
         let _ = std::fs::remove_file(&pidfile);
     }
     code
+}
+
+/// The `--help` text; the directive list comes from the parameter table, so
+/// it always names what the server accepts.
+fn usage() -> String {
+    use sluice_server::config::{params, Kind};
+    let mut out = String::from(
+        "Usage: sluice-server [/path/to/sluice.conf] [--directive value ...]
+       sluice-server -v or --version
+       sluice-server -h or --help
+
+Sluice is a Redis-compatible stream server. Its command line is redis-server's:
+an optional configuration file in redis.conf syntax (one `directive value`
+per line, # comments, quoted values), then `--directive value` pairs, which
+override the file. A directive may take several words (`--bind 127.0.0.1 ::1`,
+`--save 900 1`). Directives Sluice does not know are named in a warning at
+startup and otherwise ignored. The server runs until SIGINT, SIGTERM or
+SHUTDOWN, and prints `Sluice ready to accept connections on ADDR` on stdout
+once it listens.
+
+Examples:
+       sluice-server                     (127.0.0.1:6379, default settings)
+       sluice-server --port 7777
+       sluice-server --port 0            (any free port; see the ready line)
+       sluice-server /etc/sluice.conf --loglevel verbose
+       sluice-server --bind 0.0.0.0 --requirepass secret --maxclients 500
+       sluice-server --daemonize yes --pidfile /run/sluice.pid --logfile sluice.log
+
+Directives (also CONFIG GET / CONFIG SET names) and their defaults:
+",
+    );
+    for p in params() {
+        let value = match p.kind {
+            Kind::Bool => "yes|no".to_string(),
+            Kind::Int { mem: true, .. } => "<bytes, or 4kb, 64mb, 1gb...>".to_string(),
+            Kind::Int { min, max, .. } => format!("<{min}..{max}>"),
+            Kind::Enum(words) => words.join("|"),
+            Kind::Str | Kind::Ignored => "<text>".to_string(),
+        };
+        let default = if p.default.is_empty() {
+            "\"\"".to_string()
+        } else {
+            p.default.to_string()
+        };
+        let mut notes: Vec<String> = describe(p.name).map(String::from).into_iter().collect();
+        notes.push(format!("default {default}"));
+        if !p.mutable {
+            notes.push("startup only".into());
+        }
+        if matches!(p.name, "save" | "appendonly") {
+            // Sluice keeps no files: accepted so redis.conf files work.
+            notes.push("accepted, no effect: Sluice keeps no files".into());
+        }
+        out.push_str(&format!(
+            "  --{} {}\n        ({})\n",
+            p.name,
+            value,
+            notes.join("; ")
+        ));
+    }
+    out
+}
+
+/// What the main directives do, for `--help`.
+fn describe(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "bind" => "addresses to listen on, space-separated",
+        "port" => "TCP port; 0 picks a free one",
+        "requirepass" => "password clients must give with AUTH; empty: none",
+        "maxclients" => "clients connected at once; more are refused",
+        "timeout" => "close clients idle this many seconds; 0: never",
+        "databases" => "number of databases (SELECT 0..n-1)",
+        "dir" => "working directory; empty: where the server was started",
+        "logfile" => "log file; empty: stderr",
+        "pidfile" => "file to write the server's process id to; empty: none",
+        "daemonize" => "yes: run detached in the background",
+        _ => return None,
+    })
 }
 
 fn init_logging(config: &Config) {

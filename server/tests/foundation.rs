@@ -1098,3 +1098,76 @@ async fn timeout_on_the_wall_clock_matches_redis() {
     }
     timeout(LONG, h.shutdown()).await.expect("server stopped");
 }
+
+/// Runs the built `sluice-server` with `args`; it must exit by itself within
+/// [`LONG`] (a server that started instead is killed and the test fails).
+fn run_binary(args: &[&str]) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice-server"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run sluice-server");
+    let deadline = std::time::Instant::now() + LONG;
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sluice-server {args:?} did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read stdout");
+    (status, out)
+}
+
+#[test]
+fn help_prints_usage_and_exits_without_serving() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--port", "0", "--help"],
+        &["/no/such/file.conf", "--help"],
+    ] {
+        let (status, out) = run_binary(args);
+        assert!(status.success(), "{args:?}: {status}");
+        assert!(
+            out.starts_with("Usage: sluice-server [/path/to/sluice.conf]"),
+            "{args:?}: {out}"
+        );
+        assert!(
+            !out.contains("connections on 127.0.0.1:"),
+            "{args:?}: {out}"
+        );
+        // Every parameter the server accepts is listed with its default.
+        for p in sluice_server::config::params() {
+            let line = format!("\n  --{} ", p.name);
+            assert!(
+                out.contains(&line),
+                "{args:?}: {} missing from {out}",
+                p.name
+            );
+        }
+        assert!(out.contains("(TCP port; 0 picks a free one; default 6379; startup only)"));
+    }
+    let (status, out) = run_binary(&["--version"]);
+    assert!(status.success());
+    assert!(out.starts_with("Sluice server v="), "{out}");
+    // `-h` after a directive is its value (here a password), not a help
+    // request, as in redis-server: a bad port makes that start fail at once.
+    let (status, out) = run_binary(&["--requirepass", "-h", "--port", "99999"]);
+    assert!(!status.success());
+    assert!(!out.contains("Usage"), "{out}");
+}
