@@ -183,7 +183,10 @@ fn bulk(out: &mut BytesMut, b: &[u8]) {
     out.put_slice(b"\r\n");
 }
 
-/// Formats a double as Redis does for replies (`%.17g`, with `inf`, `-inf`, `nan`).
+/// Formats a double as Redis 7.0's `addReplyDouble` does: C's `%.17g`
+/// (17 significant digits, trailing zeros dropped, exponent form below 1e-4
+/// or from 1e17 on), and `inf`, `-inf`, `nan`. Redis 7.2+ prints the
+/// shortest round-trip form instead; Sluice follows 7.0 for what 7.0 has.
 pub fn format_double(d: f64) -> String {
     if d.is_nan() {
         return "nan".into();
@@ -191,11 +194,27 @@ pub fn format_double(d: f64) -> String {
     if d.is_infinite() {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    if d == d.trunc() && d.abs() < 1e17 {
-        return format!("{}", d as i64);
+    // `{:.16e}` is the exact value correctly rounded (ties to even, as
+    // glibc's printf) to 17 significant digits; %g then picks the style
+    // from that rounded exponent.
+    let e_form = format!("{d:.16e}");
+    let (mantissa, exp) = e_form.split_once('e').expect("exponent form");
+    let exp: i32 = exp.parse().expect("exponent");
+    if !(-4..17).contains(&exp) {
+        let m = strip_zeros(mantissa);
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{m}e{sign}{:02}", exp.unsigned_abs());
     }
-    let mut b = ryu::Buffer::new();
-    b.format(d).to_string()
+    strip_zeros(&format!("{d:.*}", (16 - exp) as usize)).to_string()
+}
+
+/// `%g`'s removal of trailing fraction zeros (and of a dot left alone).
+fn strip_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -215,5 +234,41 @@ mod tests {
             b"-ERR a b\r\n"
         );
         assert_eq!(&Reply::Bool(true).to_bytes(false)[..], b":1\r\n");
+    }
+
+    #[test]
+    fn doubles_print_like_printf_17g() {
+        // Expected strings from C's printf("%.17g") (Python's '%.17g').
+        for (d, want) in [
+            (0.1, "0.10000000000000001"),
+            (1.5, "1.5"),
+            (-2.5, "-2.5"),
+            (1e17, "1e+17"),
+            (1e16, "10000000000000000"),
+            (123456789012345678.0, "1.2345678901234568e+17"),
+            (2f64.powi(-25), "2.9802322387695312e-08"),
+            (1e-5, "1.0000000000000001e-05"),
+            (0.0001, "0.0001"),
+            (1.0 / 3.0, "0.33333333333333331"),
+            (-0.0, "-0"),
+            (5e-324, "4.9406564584124654e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (100.0, "100"),
+            (1e21, "1e+21"),
+            (0.30000000000000004, "0.30000000000000004"),
+            (12345.678, "12345.678"),
+            (9.999999999999998e16, "99999999999999984"),
+            (2.5e-5, "2.5000000000000001e-05"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+        ] {
+            assert_eq!(format_double(d), want, "{d:?}");
+        }
+        assert_eq!(
+            &Reply::Double(0.1).to_bytes(true)[..],
+            b",0.10000000000000001\r\n"
+        );
+        assert_eq!(&Reply::Double(1.5).to_bytes(false)[..], b"$3\r\n1.5\r\n");
     }
 }
