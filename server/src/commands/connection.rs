@@ -1,5 +1,6 @@
 //! Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, CLIENT.
 
+use super::docs::arg as a;
 use super::{flags::*, help_reply, is, parse_int, Command, Ctx};
 use crate::client::ClientInfo;
 use crate::error::{CmdResult, Error};
@@ -14,22 +15,44 @@ pub const REDIS_VERSION: &str = "7.4.0";
 
 pub static COMMANDS: &[Command] = &[
     Command {
-        summary: "Returns the server's liveliness response.",
+        since: "1.0.0",
+        summary: "Ping the server",
         complexity: "O(1)",
-        args: "[message]",
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        acl: &["connection"],
+        args: &[
+            a::string("message").opt(),
+        ],
         ..Command::new("ping", -1, FAST, (0, 0, 0), "connection", ping)
     },
     Command {
-        summary: "Returns the given string.",
+        since: "1.0.0",
+        summary: "Echo the given string",
         complexity: "O(1)",
-        args: "message",
-        ..Command::new("echo", 2, FAST, (0, 0, 0), "connection", echo)
+        acl: &["connection"],
+        args: &[
+            a::string("message"),
+        ],
+        ..Command::new("echo", 2, LOADING | STALE | FAST, (0, 0, 0), "connection", echo)
     },
     Command {
         since: "6.0.0",
-        summary: "Handshakes with the Redis server.",
+        summary: "Handshake with Redis",
         complexity: "O(1)",
-        args: "[protover:integer [AUTH username password] [SETNAME clientname]]",
+        history: &[
+            ("6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context."),
+        ],
+        acl: &["connection"],
+        args: &[
+            a::block("arguments", &[
+        a::integer("protover"),
+        a::block("username_password", &[
+            a::string("username"),
+            a::string("password"),
+        ]).tok("AUTH").opt(),
+        a::string("clientname").tok("SETNAME").opt(),
+    ]).opt(),
+        ],
         ..Command::new(
             "hello",
             -1,
@@ -40,9 +63,17 @@ pub static COMMANDS: &[Command] = &[
         )
     },
     Command {
-        summary: "Authenticates the connection.",
+        since: "1.0.0",
+        summary: "Authenticate to the server",
         complexity: "O(N) where N is the number of passwords defined for the user",
-        args: "[username] password",
+        history: &[
+            ("6.0.0", "Added ACL style (username and password)."),
+        ],
+        acl: &["connection"],
+        args: &[
+            a::string("username").since("6.0.0").opt(),
+            a::string("password"),
+        ],
         ..Command::new(
             "auth",
             -2,
@@ -53,9 +84,13 @@ pub static COMMANDS: &[Command] = &[
         )
     },
     Command {
-        summary: "Changes the selected database.",
+        since: "1.0.0",
+        summary: "Change the selected database for the current connection",
         complexity: "O(1)",
-        args: "index:integer",
+        acl: &["connection"],
+        args: &[
+            a::integer("index"),
+        ],
         ..Command::new(
             "select",
             2,
@@ -66,8 +101,10 @@ pub static COMMANDS: &[Command] = &[
         )
     },
     Command {
-        summary: "Closes the connection.",
+        since: "1.0.0",
+        summary: "Close the connection",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new(
             "quit",
             -1,
@@ -79,8 +116,9 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Resets the connection.",
+        summary: "Reset the connection",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new(
             "reset",
             1,
@@ -92,7 +130,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.4.0",
-        summary: "A container for client connection commands.",
+        summary: "A container for client connection commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: CLIENT_SUBCOMMANDS,
@@ -105,75 +143,154 @@ const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
 static CLIENT_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "5.0.0",
-        summary: "Returns the unique client ID of the connection.",
+        summary: "Returns the client ID for the current connection",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new("id", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_id)
     },
     Command {
         since: "2.6.9",
-        summary: "Sets the connection name.",
+        summary: "Set the current connection name",
         complexity: "O(1)",
-        args: "connection-name",
+        acl: &["connection"],
+        args: &[
+            a::string("connection-name"),
+        ],
         ..Command::new("setname", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_setname)
     },
     Command {
         since: "2.6.9",
-        summary: "Returns the name of the connection.",
+        summary: "Get the current connection name",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new("getname", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_getname)
     },
+    // CLIENT SETINFO and NO-TOUCH are Redis 7.2 commands: their docs are
+    // from redis/docs `content/commands/client-setinfo.md` and
+    // `client-no-touch.md` (7.2.0).
     Command {
         since: "7.2.0",
         summary: "Sets information specific to the client or connection.",
         complexity: "O(1)",
-        args: "LIB-NAME libname | LIB-VER libver",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        acl: &["connection"],
+        args: &[a::oneof(
+            "attr",
+            &[
+                a::string("libname").tok("LIB-NAME"),
+                a::string("libver").tok("LIB-VER"),
+            ],
+        )],
         ..Command::new("setinfo", 4, CLIENT_FLAGS, (0, 0, 0), "connection", client_setinfo)
     },
     Command {
         since: "6.2.0",
-        summary: "Returns information about the connection.",
+        summary: "Returns information about the current client connection.",
         complexity: "O(1)",
+        tips: &["nondeterministic_output"],
+        acl: &["connection"],
         ..Command::new("info", 2, CLIENT_FLAGS, (0, 0, 0), "connection", client_info)
     },
     Command {
         since: "2.4.0",
-        summary: "Lists open connections.",
+        summary: "Get the list of client connections",
         complexity: "O(N) where N is the number of client connections",
-        args: "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id:integer...]",
+        history: &[
+            ("2.8.12", "Added unique client `id` field."),
+            ("5.0.0", "Added optional `TYPE` filter."),
+            ("6.0.0", "Added `user` field."),
+            ("6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."),
+            ("7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."),
+            ("7.0.3", "Added `ssub` field."),
+        ],
+        tips: &["nondeterministic_output"],
+        acl: &["connection"],
+        args: &[
+            a::oneof("normal_master_replica_pubsub", &[
+        a::pure("normal", "NORMAL"),
+        a::pure("master", "MASTER"),
+        a::pure("replica", "REPLICA"),
+        a::pure("pubsub", "PUBSUB"),
+    ]).tok("TYPE").since("5.0.0").opt(),
+            a::block("id", &[
+        a::integer("client-id").multi(),
+    ]).tok("ID").since("6.2.0").opt(),
+        ],
         ..Command::new("list", -2, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_list)
     },
     Command {
         since: "2.4.0",
-        summary: "Terminates open connections.",
+        summary: "Kill the connection of a client",
         complexity: "O(N) where N is the number of client connections",
-        args: "ip:port | ([ID client-id:integer] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO])...",
+        history: &[
+            ("2.8.12", "Added new filter format."),
+            ("2.8.12", "`ID` option."),
+            ("3.2.0", "Added `master` type in for `TYPE` option."),
+            ("5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility."),
+            ("6.2.0", "`LADDR` option."),
+        ],
+        acl: &["connection"],
+        args: &[
+            a::oneof("filter", &[
+        a::string("ip:port").deprecated("2.8.12"),
+        a::oneof("new-format", &[
+            a::integer("client-id").tok("ID").since("2.8.12").opt(),
+            a::oneof("normal_master_slave_pubsub", &[
+                a::pure("normal", "NORMAL"),
+                a::pure("master", "MASTER").since("3.2.0"),
+                a::pure("slave", "SLAVE"),
+                a::pure("replica", "REPLICA").since("5.0.0"),
+                a::pure("pubsub", "PUBSUB"),
+            ]).tok("TYPE").since("2.8.12").opt(),
+            a::string("username").tok("USER").opt(),
+            a::string("ip:port").tok("ADDR").opt(),
+            a::string("ip:port").tok("LADDR").since("6.2.0").opt(),
+            a::string("yes/no").tok("SKIPME").opt(),
+        ]).multi(),
+    ]),
+        ],
         ..Command::new("kill", -3, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_kill)
     },
     Command {
         since: "3.2.0",
-        summary: "Instructs the server whether to reply to commands.",
+        summary: "Instruct the server whether to reply to commands",
         complexity: "O(1)",
-        args: "ON | OFF | SKIP",
+        acl: &["connection"],
+        args: &[
+            a::oneof("on_off_skip", &[
+        a::pure("on", "ON"),
+        a::pure("off", "OFF"),
+        a::pure("skip", "SKIP"),
+    ]),
+        ],
         ..Command::new("reply", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_reply)
     },
     Command {
         since: "7.0.0",
-        summary: "Sets the client eviction mode of the connection.",
+        summary: "Set client eviction mode for the current connection",
         complexity: "O(1)",
-        args: "ON | OFF",
+        acl: &["connection"],
+        args: &[
+            a::oneof("enabled", &[
+        a::pure("on", "ON"),
+        a::pure("off", "OFF"),
+    ]),
+        ],
         ..Command::new("no-evict", 3, ADMIN | CLIENT_FLAGS, (0, 0, 0), "connection", client_onoff)
     },
     Command {
         since: "7.2.0",
         summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
         complexity: "O(1)",
-        args: "ON | OFF",
+        acl: &["connection"],
+        args: &[a::oneof("enabled", &[a::pure("on", "ON"), a::pure("off", "OFF")])],
         ..Command::new("no-touch", 3, CLIENT_FLAGS, (0, 0, 0), "connection", client_onoff)
     },
     Command {
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "connection", client_help)
     },
 ];

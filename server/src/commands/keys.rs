@@ -7,6 +7,7 @@
 //! reads and writes. Expiry times are absolute milliseconds on the server
 //! clock; a time already past deletes the key, as Redis does.
 
+use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::{flags::*, is, parse_int, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{glob, Entry};
@@ -16,58 +17,130 @@ use std::cell::Cell;
 
 pub static COMMANDS: &[Command] = &[
     Command {
-        summary: "Deletes one or more keys.",
-        complexity: "O(N) where N is the number of keys that will be removed.",
-        args: "key...",
+        since: "1.0.0",
+        summary: "Delete a key",
+        complexity: "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RM delete", Begin::Index(1), Find::Range(-1, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0).multi(),
+        ],
         ..Command::new("del", -2, WRITE, (1, -1, 1), "generic", del)
     },
     Command {
         since: "4.0.0",
-        summary: "Asynchronously deletes one or more keys.",
-        complexity: "O(1) for each key removed regardless of its size.",
-        args: "key...",
+        summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+        complexity: "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RM delete", Begin::Index(1), Find::Range(-1, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0).multi(),
+        ],
         ..Command::new("unlink", -2, WRITE | FAST, (1, -1, 1), "generic", del)
     },
     Command {
-        summary: "Determines whether one or more keys exist.",
+        since: "1.0.0",
+        summary: "Determine if a key exists",
         complexity: "O(N) where N is the number of keys to check.",
-        args: "key...",
+        history: &[
+            ("3.0.3", "Accepts multiple `key` arguments."),
+        ],
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO", Begin::Index(1), Find::Range(-1, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0).multi(),
+        ],
         ..Command::new("exists", -2, READONLY | FAST, (1, -1, 1), "generic", exists)
     },
     Command {
-        summary: "Determines the type of value stored at a key.",
+        since: "1.0.0",
+        summary: "Determine the type stored at key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("type", 2, READONLY | FAST, (1, 1, 1), "generic", type_cmd)
     },
     Command {
-        summary: "Returns all key names that match a pattern.",
+        since: "1.0.0",
+        summary: "Find all keys matching the given pattern",
         complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
-        args: "pattern:pattern",
+        tips: &["request_policy:all_shards", "nondeterministic_output_order"],
+        acl: &["keyspace", "dangerous"],
+        args: &[
+            a::pattern("pattern"),
+        ],
         ..Command::new("keys", 2, READONLY, (0, 0, 0), "generic", keys)
     },
     Command {
         since: "2.8.0",
-        summary: "Iterates over the key names in the database.",
+        summary: "Incrementally iterate the keys space",
         complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
-        args: "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
+        history: &[
+            ("6.0.0", "Added the `TYPE` subcommand."),
+        ],
+        tips: &["nondeterministic_output", "request_policy:special"],
+        acl: &["keyspace"],
+        args: &[
+            a::integer("cursor"),
+            a::pattern("pattern").tok("MATCH").opt(),
+            a::integer("count").tok("COUNT").opt(),
+            a::string("type").tok("TYPE").since("6.0.0").opt(),
+        ],
         ..Command::new("scan", -2, READONLY, (0, 0, 0), "generic", scan)
     },
     Command {
-        summary: "Returns a random key name from the database.",
+        since: "1.0.0",
+        summary: "Return a random key from the keyspace",
         complexity: "O(1)",
+        tips: &["request_policy:all_shards", "nondeterministic_output"],
+        acl: &["keyspace"],
         ..Command::new("randomkey", 1, READONLY, (0, 0, 0), "generic", randomkey)
     },
     Command {
-        summary: "Renames a key and overwrites the destination.",
+        since: "1.0.0",
+        summary: "Rename a key",
         complexity: "O(1)",
-        args: "key newkey",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW access delete", Begin::Index(1), Find::Range(0, 1, 0)),
+            KeySpec::new("OW update", Begin::Index(2), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::key("newkey", 1),
+        ],
         ..Command::new("rename", 3, WRITE | EXCLUSIVE, (1, 2, 1), "generic", rename)
     },
     Command {
-        summary: "Renames a key only when the target key name doesn't exist.",
+        since: "1.0.0",
+        summary: "Rename a key, only if the new key does not exist",
         complexity: "O(1)",
-        args: "key newkey",
+        history: &[
+            ("3.2.0", "The command no longer returns an error when source and destination names are the same."),
+        ],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW access delete", Begin::Index(1), Find::Range(0, 1, 0)),
+            KeySpec::new("OW insert", Begin::Index(2), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::key("newkey", 1),
+        ],
         ..Command::new(
             "renamenx",
             3,
@@ -79,88 +152,217 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Copies the value of a key to a new key.",
+        summary: "Copy a key",
         complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
-        args: "source:key destination:key [DB destination-db:integer] [REPLACE]",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+            KeySpec::new("OW update", Begin::Index(2), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("source", 0),
+            a::key("destination", 1),
+            a::integer("destination-db").tok("DB").opt(),
+            a::pure("replace", "REPLACE").opt(),
+        ],
         ..Command::new("copy", -3, WRITE | DENYOOM | EXCLUSIVE, (1, 2, 1), "generic", copy)
     },
     Command {
-        summary: "Moves a key to another database.",
+        since: "1.0.0",
+        summary: "Move a key to another database",
         complexity: "O(1)",
-        args: "key db:integer",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("db"),
+        ],
         ..Command::new("move", 3, WRITE | FAST | EXCLUSIVE, (1, 1, 1), "generic", move_cmd)
     },
     Command {
-        summary: "Sets the expiration time of a key in seconds.",
+        since: "1.0.0",
+        summary: "Set a key's time to live in seconds",
         complexity: "O(1)",
-        args: "key seconds:integer [NX | XX | GT | LT]",
+        history: &[
+            ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+        ],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("seconds"),
+            a::oneof("condition", &[
+        a::pure("nx", "NX"),
+        a::pure("xx", "XX"),
+        a::pure("gt", "GT"),
+        a::pure("lt", "LT"),
+    ]).since("7.0.0").opt(),
+        ],
         ..Command::new("expire", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "2.6.0",
-        summary: "Sets the expiration time of a key in milliseconds.",
+        summary: "Set a key's time to live in milliseconds",
         complexity: "O(1)",
-        args: "key milliseconds:integer [NX | XX | GT | LT]",
+        history: &[
+            ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+        ],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("milliseconds"),
+            a::oneof("condition", &[
+        a::pure("nx", "NX"),
+        a::pure("xx", "XX"),
+        a::pure("gt", "GT"),
+        a::pure("lt", "LT"),
+    ]).since("7.0.0").opt(),
+        ],
         ..Command::new("pexpire", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "1.2.0",
-        summary: "Sets the expiration time of a key to a Unix timestamp.",
+        summary: "Set the expiration for a key as a UNIX timestamp",
         complexity: "O(1)",
-        args: "key unix-time-seconds:unix-time [NX | XX | GT | LT]",
+        history: &[
+            ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+        ],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::unix_time("unix-time-seconds"),
+            a::oneof("condition", &[
+        a::pure("nx", "NX"),
+        a::pure("xx", "XX"),
+        a::pure("gt", "GT"),
+        a::pure("lt", "LT"),
+    ]).since("7.0.0").opt(),
+        ],
         ..Command::new("expireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
         since: "2.6.0",
-        summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
+        summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
         complexity: "O(1)",
-        args: "key unix-time-milliseconds:unix-time [NX | XX | GT | LT]",
+        history: &[
+            ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
+        ],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::unix_time("unix-time-milliseconds"),
+            a::oneof("condition", &[
+        a::pure("nx", "NX"),
+        a::pure("xx", "XX"),
+        a::pure("gt", "GT"),
+        a::pure("lt", "LT"),
+    ]).since("7.0.0").opt(),
+        ],
         ..Command::new("pexpireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire)
     },
     Command {
-        summary: "Returns the expiration time in seconds of a key.",
+        since: "1.0.0",
+        summary: "Get the time to live for a key in seconds",
         complexity: "O(1)",
-        args: "key",
+        history: &[
+            ("2.8.0", "Added the -2 reply."),
+        ],
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("ttl", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "2.6.0",
-        summary: "Returns the expiration time in milliseconds of a key.",
+        summary: "Get the time to live for a key in milliseconds",
         complexity: "O(1)",
-        args: "key",
+        history: &[
+            ("2.8.0", "Added the -2 reply."),
+        ],
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("pttl", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "7.0.0",
-        summary: "Returns the expiration time of a key as a Unix timestamp.",
+        summary: "Get the expiration Unix timestamp for a key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("expiretime", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "7.0.0",
-        summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
+        summary: "Get the expiration Unix timestamp for a key in milliseconds",
         complexity: "O(1)",
-        args: "key",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("pexpiretime", 2, READONLY | FAST, (1, 1, 1), "generic", ttl)
     },
     Command {
         since: "2.2.0",
-        summary: "Removes the expiration time of a key.",
+        summary: "Remove the expiration from a key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("persist", 2, WRITE | FAST, (1, 1, 1), "generic", persist)
     },
     Command {
         since: "3.2.1",
-        summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
+        summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
         complexity: "O(N) where N is the number of keys that will be touched.",
-        args: "key...",
+        tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
+        acl: &["keyspace"],
+        key_specs: &[
+            KeySpec::new("RO", Begin::Index(1), Find::Range(-1, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0).multi(),
+        ],
         ..Command::new("touch", -2, READONLY | FAST, (1, -1, 1), "generic", exists)
     },
     Command {
         since: "2.2.3",
-        summary: "A container for object introspection commands.",
+        summary: "A container for object introspection commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: OBJECT_SUBCOMMANDS,
@@ -171,36 +373,49 @@ pub static COMMANDS: &[Command] = &[
 static OBJECT_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.2.3",
-        summary: "Returns the internal encoding of a Redis object.",
+        summary: "Inspect the internal encoding of a Redis object",
         complexity: "O(1)",
-        args: "key",
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
+        args: &[a::key("key", 0)],
         ..Command::new("encoding", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "4.0.0",
-        summary: "Returns the logarithmic access frequency counter of a Redis object.",
+        summary: "Get the logarithmic access frequency counter of a Redis object",
         complexity: "O(1)",
-        args: "key",
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
+        args: &[a::key("key", 0)],
         ..Command::new("freq", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "2.2.3",
-        summary: "Returns the time since the last access to a Redis object.",
+        summary: "Get the time since a Redis object was last accessed",
         complexity: "O(1)",
-        args: "key",
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
+        args: &[a::key("key", 0)],
         ..Command::new("idletime", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "2.2.3",
-        summary: "Returns the reference count of a value of a key.",
+        summary: "Get the number of references to the value of the key",
         complexity: "O(1)",
-        args: "key",
+        tips: &["nondeterministic_output"],
+        acl: &["keyspace"],
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
+        args: &[a::key("key", 0)],
         ..Command::new("refcount", 3, READONLY, (2, 2, 1), "generic", object)
     },
     Command {
         since: "6.2.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
+        acl: &["keyspace"],
         ..Command::new(
             "help",
             2,

@@ -77,6 +77,9 @@ pub mod flags {
     ];
 }
 
+/// A command's own key finder (COMMAND GETKEYS): the positions of the keys in argv.
+pub type KeyFinder = fn(&[Bytes]) -> Vec<usize>;
+
 /// A command handler: arguments include the command name (and subcommand) at the front.
 pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> CmdResult<Reply>;
 
@@ -95,10 +98,24 @@ pub struct Command {
     pub since: &'static str,
     pub summary: &'static str,
     pub complexity: &'static str,
-    /// Argument syntax for COMMAND DOCS (and redis-cli's hints), in the
-    /// compact notation [`docs`] parses, for example
-    /// `key [NX | XX] [EX seconds:integer | KEEPTTL] field...`; empty: none given.
-    pub args: &'static str,
+    /// COMMAND DOCS `doc_flags` (`deprecated`, `syscmd`).
+    pub doc_flags: &'static [&'static str],
+    pub deprecated_since: &'static str,
+    pub replaced_by: &'static str,
+    /// COMMAND DOCS `history`: (version, change).
+    pub history: &'static [(&'static str, &'static str)],
+    /// Command tips (`nondeterministic_output`, `request_policy:all_shards`, ...).
+    pub tips: &'static [&'static str],
+    /// ACL categories beyond those implied by the flags, without `@`
+    /// (see [`docs::acl_categories`]).
+    pub acl: &'static [&'static str],
+    /// Key specifications, as COMMAND INFO reports them and COMMAND GETKEYS uses them.
+    pub key_specs: &'static [docs::KeySpec],
+    /// Argument documentation for COMMAND DOCS (and redis-cli's hints).
+    pub args: &'static [docs::Arg],
+    /// The command's own key finder, for COMMAND GETKEYS when the key specs
+    /// cannot tell (Redis's `getkeys_proc`): positions of the keys in argv.
+    pub getkeys: Option<KeyFinder>,
     /// None for a container whose work is done by its subcommands.
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
@@ -123,7 +140,15 @@ impl Command {
             since: "1.0.0",
             summary: "",
             complexity: "",
-            args: "",
+            doc_flags: &[],
+            deprecated_since: "",
+            replaced_by: "",
+            history: &[],
+            tips: &[],
+            acl: &[],
+            key_specs: &[],
+            args: &[],
+            getkeys: None,
             handler: Some(handler),
             subcommands: &[],
         }

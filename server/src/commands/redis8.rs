@@ -4,6 +4,7 @@
 //! and the decisions where Redis's sources are silent, is docs/redis8.md; the
 //! expected replies are in conformance/{pending,cases}/redis8/.
 
+use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::flags::*;
 use super::read_caps::ReplyBudget;
 use super::stream::stream_mut;
@@ -18,29 +19,79 @@ use crate::stream::{id, write_array_len, Stream, StreamId};
 use bytes::Bytes;
 use std::sync::atomic::Ordering;
 
+// COMMAND INFO / DOCS data from the front matter of redis/docs
+// `content/commands/xackdel.md`, `xcfgset.md`, `xdelex.md` and `xnack.md`
+// (the released commands' docs; fields Redis 7.0's COMMAND DOCS does not have,
+// like `display_text`, are left out as for every other command).
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "8.2.0",
         summary: "Acknowledges and conditionally deletes one or multiple entries for a stream consumer group.",
         complexity: "O(1) for each entry ID processed.",
+        acl: &["stream"],
+        key_specs: &[KeySpec::new("RW update delete", Begin::Index(1), Find::Range(0, 1, 0))],
+        args: &[
+            a::key("key", 0),
+            a::string("group"),
+            a::oneof("condition", &[
+                a::pure("keepref", "KEEPREF"),
+                a::pure("delref", "DELREF"),
+                a::pure("acked", "ACKED"),
+            ])
+            .opt(),
+            a::block("ids", &[a::integer("numids"), a::string("id").multi()]).tok("IDS"),
+        ],
         ..Command::new("xackdel", -6, WRITE | FAST, (1, 1, 1), "stream", xackdel)
     },
     Command {
         since: "8.6.0",
         summary: "Sets the IDMP configuration parameters for a stream.",
         complexity: "O(1)",
+        acl: &["stream"],
+        key_specs: &[KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0))],
+        args: &[
+            a::key("key", 0),
+            a::integer("idmp-duration").tok("IDMP-DURATION").opt(),
+            a::integer("idmp-maxsize").tok("IDMP-MAXSIZE").opt(),
+        ],
         ..Command::new("xcfgset", -2, WRITE | FAST, (1, 1, 1), "stream", xcfgset)
     },
     Command {
         since: "8.2.0",
         summary: "Deletes one or multiple entries from the stream.",
         complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
+        acl: &["stream"],
+        key_specs: &[KeySpec::new("RW delete", Begin::Index(1), Find::Range(0, 1, 0))],
+        args: &[
+            a::key("key", 0),
+            a::oneof("condition", &[
+                a::pure("keepref", "KEEPREF"),
+                a::pure("delref", "DELREF"),
+                a::pure("acked", "ACKED"),
+            ])
+            .opt(),
+            a::block("ids", &[a::integer("numids"), a::string("id").multi()]).tok("IDS"),
+        ],
         ..Command::new("xdelex", -5, WRITE | FAST, (1, 1, 1), "stream", xdelex)
     },
     Command {
         since: "8.8.0",
         summary: "Releases pending messages back to the group's PEL without acknowledging them, making them available for re-delivery.",
         complexity: "O(1) for each message ID processed.",
+        acl: &["stream"],
+        key_specs: &[KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0))],
+        args: &[
+            a::key("key", 0),
+            a::string("group"),
+            a::oneof("mode", &[
+                a::pure("silent", "SILENT"),
+                a::pure("fail", "FAIL"),
+                a::pure("fatal", "FATAL"),
+            ]),
+            a::block("ids", &[a::integer("numids"), a::string("id").multi()]).tok("IDS"),
+            a::integer("count").tok("RETRYCOUNT").opt(),
+            a::pure("force", "FORCE").opt(),
+        ],
         ..Command::new("xnack", -7, WRITE | FAST, (1, 1, 1), "stream", xnack)
     },
 ];

@@ -7,7 +7,8 @@
 //! cluster). Memory figures are estimates computed from the keyspace with
 //! Redis's own accounting (see `keyspace::Value::memory_usage`).
 
-use super::{flags::*, help_reply, is, parse_int, Command, Ctx, TableEntry};
+use super::docs::{arg as a, Begin, Find, KeySpec};
+use super::{docs, flags::*, help_reply, is, parse_int, Command, Ctx, TableEntry};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{glob, key_usage};
 use crate::protocol::Reply;
@@ -18,51 +19,102 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub static COMMANDS: &[Command] = &[
     Command {
-        summary: "Returns information and statistics about the server.",
+        since: "1.0.0",
+        summary: "Get information and statistics about the server",
         complexity: "O(1)",
-        args: "[section...]",
+        history: &[
+            ("7.0.0", "Added support for taking multiple section arguments."),
+        ],
+        tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+        acl: &["dangerous"],
+        args: &[
+            a::string("section").opt().multi(),
+        ],
         ..Command::new("info", -1, LOADING | STALE, (0, 0, 0), "server", info)
     },
     Command {
         since: "2.0.0",
-        summary: "A container for server configuration commands.",
+        summary: "A container for server configuration commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: CONFIG_SUBCOMMANDS,
         ..Command::new("config", -2, 0, (0, 0, 0), "server", info)
     },
     Command {
-        summary: "Returns the number of keys in the database.",
+        since: "1.0.0",
+        summary: "Return the number of keys in the selected database",
         complexity: "O(1)",
+        tips: &["request_policy:all_shards", "response_policy:agg_sum"],
+        acl: &["keyspace"],
         ..Command::new("dbsize", 1, READONLY | FAST, (0, 0, 0), "server", dbsize)
     },
     Command {
-        summary: "Remove all keys from the current database.",
+        since: "1.0.0",
+        summary: "Remove all keys from the current database",
         complexity: "O(N) where N is the number of keys in the selected database",
-        args: "[ASYNC | SYNC]",
+        history: &[
+            ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+            ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+        ],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        acl: &["keyspace", "dangerous"],
+        args: &[
+            a::oneof("async", &[
+        a::pure("async", "ASYNC").since("4.0.0"),
+        a::pure("sync", "SYNC").since("6.2.0"),
+    ]).opt(),
+        ],
         ..Command::new("flushdb", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
     },
     Command {
-        summary: "Removes all keys from all databases.",
+        since: "1.0.0",
+        summary: "Remove all keys from all databases",
         complexity: "O(N) where N is the total number of keys in all databases",
-        args: "[ASYNC | SYNC]",
+        history: &[
+            ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
+            ("6.2.0", "Added the `SYNC` flushing mode modifier."),
+        ],
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        acl: &["keyspace", "dangerous"],
+        args: &[
+            a::oneof("async", &[
+        a::pure("async", "ASYNC").since("4.0.0"),
+        a::pure("sync", "SYNC").since("6.2.0"),
+    ]).opt(),
+        ],
         ..Command::new("flushall", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
     },
     Command {
         since: "2.6.0",
-        summary: "Returns the server time.",
+        summary: "Return the current server time",
         complexity: "O(1)",
+        tips: &["nondeterministic_output"],
         ..Command::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "server", time)
     },
     Command {
-        summary: "Returns the Unix timestamp of the last successful save to disk.",
+        since: "1.0.0",
+        summary: "Get the UNIX time stamp of the last successful save to disk",
         complexity: "O(1)",
+        tips: &["nondeterministic_output"],
+        acl: &["admin", "dangerous"],
         ..Command::new("lastsave", 1, LOADING | STALE | FAST, (0, 0, 0), "server", lastsave)
     },
     Command {
-        summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        since: "1.0.0",
+        summary: "Synchronously save the dataset to disk and then shut down the server",
         complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
-        args: "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]",
+        history: &[
+            ("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."),
+        ],
+        args: &[
+            a::oneof("nosave_save", &[
+        a::pure("nosave", "NOSAVE"),
+        a::pure("save", "SAVE"),
+    ]).opt(),
+            a::pure("now", "NOW").since("7.0.0").opt(),
+            a::pure("force", "FORCE").since("7.0.0").opt(),
+            a::pure("abort", "ABORT").since("7.0.0").opt(),
+        ],
         ..Command::new(
             "shutdown",
             -1,
@@ -74,7 +126,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "A container for function commands.",
+        summary: "A container for function commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: FUNCTION_SUBCOMMANDS,
@@ -82,7 +134,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "4.0.0",
-        summary: "A container for memory diagnostics commands.",
+        summary: "A container for memory diagnostics commands",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: MEMORY_SUBCOMMANDS,
@@ -90,8 +142,10 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Returns detailed information about all commands.",
+        summary: "Get array of Redis command details",
         complexity: "O(N) where N is the total number of Redis commands",
+        tips: &["nondeterministic_output_order"],
+        acl: &["connection"],
         subcommands: COMMAND_SUBCOMMANDS,
         ..Command::new("command", -1, LOADING | STALE, (0, 0, 0), "server", command)
     },
@@ -100,9 +154,13 @@ pub static COMMANDS: &[Command] = &[
 static CONFIG_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.0.0",
-        summary: "Returns the effective values of configuration parameters.",
+        summary: "Get the values of configuration parameters",
         complexity: "O(N) when N is the number of configuration parameters provided",
-        args: "parameter...",
+        history: &[(
+            "7.0.0",
+            "Added the ability to pass multiple pattern parameters in one call",
+        )],
+        args: &[a::block("parameter", &[a::string("parameter")]).multi()],
         ..Command::new(
             "get",
             -3,
@@ -114,9 +172,18 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Sets configuration parameters in-flight.",
+        summary: "Set configuration parameters to the given values",
         complexity: "O(N) when N is the number of configuration parameters provided",
-        args: "(parameter value)...",
+        history: &[(
+            "7.0.0",
+            "Added the ability to set multiple parameters in one call.",
+        )],
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        args: &[a::block(
+            "parameter_value",
+            &[a::string("parameter"), a::string("value")],
+        )
+        .multi()],
         ..Command::new(
             "set",
             -4,
@@ -128,7 +195,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Resets the server's statistics.",
+        summary: "Reset the stats returned by INFO",
         complexity: "O(1)",
         ..Command::new(
             "resetstat",
@@ -141,7 +208,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", config_help)
     },
@@ -150,9 +217,15 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
 static FUNCTION_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "7.0.0",
-        summary: "Deletes all libraries and functions.",
+        summary: "Deleting all functions",
         complexity: "O(N) where N is the number of functions deleted",
-        args: "[ASYNC | SYNC]",
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        acl: &["scripting"],
+        args: &[a::oneof(
+            "async",
+            &[a::pure("async", "ASYNC"), a::pure("sync", "SYNC")],
+        )
+        .opt()],
         ..Command::new(
             "flush",
             -2,
@@ -164,8 +237,9 @@ static FUNCTION_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
+        acl: &["scripting"],
         ..Command::new(
             "help",
             2,
@@ -180,14 +254,15 @@ static FUNCTION_SUBCOMMANDS: &[Command] = &[
 static MEMORY_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "4.0.0",
-        summary: "Estimates the memory usage of a key.",
+        summary: "Estimate the memory usage of a key",
         complexity: "O(N) where N is the number of samples.",
-        args: "key [SAMPLES count:integer]",
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
+        args: &[a::key("key", 0), a::integer("count").tok("SAMPLES").opt()],
         ..Command::new("usage", -3, READONLY, (2, 2, 1), "server", memory_usage)
     },
     Command {
         since: "4.0.0",
-        summary: "Outputs memory problems report.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", memory_help)
     },
@@ -196,8 +271,9 @@ static MEMORY_SUBCOMMANDS: &[Command] = &[
 static COMMAND_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.8.13",
-        summary: "Returns a count of commands.",
+        summary: "Get total number of Redis commands",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new(
             "count",
             2,
@@ -209,9 +285,11 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Returns documentary information about one, multiple or all commands.",
+        summary: "Get array of specific Redis command documentation",
         complexity: "O(N) where N is the number of commands to look up",
-        args: "[command-name...]",
+        tips: &["nondeterministic_output_order"],
+        acl: &["connection"],
+        args: &[a::string("command-name").opt().multi()],
         ..Command::new(
             "docs",
             -2,
@@ -223,9 +301,9 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Extracts the key names from an arbitrary command.",
+        summary: "Extract keys given a full Redis command",
         complexity: "O(N) where N is the number of arguments to the command",
-        args: "command arg...",
+        acl: &["connection"],
         ..Command::new(
             "getkeys",
             -4,
@@ -237,9 +315,15 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Returns information about one, multiple or all commands.",
+        summary: "Get array of specific Redis command details, or all when no argument is given.",
         complexity: "O(N) where N is the number of commands to look up",
-        args: "[command-name...]",
+        history: &[(
+            "7.0.0",
+            "Allowed to be called with no argument to get info on all commands.",
+        )],
+        tips: &["nondeterministic_output_order"],
+        acl: &["connection"],
+        args: &[a::string("command-name").opt().multi()],
         ..Command::new(
             "info",
             -2,
@@ -251,9 +335,20 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Returns a list of command names.",
+        summary: "Get an array of Redis command names",
         complexity: "O(N) where N is the total number of Redis commands",
-        args: "[FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern:pattern]",
+        tips: &["nondeterministic_output_order"],
+        acl: &["connection"],
+        args: &[a::oneof(
+            "filterby",
+            &[
+                a::string("module-name").tok("MODULE"),
+                a::string("category").tok("ACLCAT"),
+                a::pattern("pattern").tok("PATTERN"),
+            ],
+        )
+        .tok("FILTERBY")
+        .opt()],
         ..Command::new(
             "list",
             -2,
@@ -265,8 +360,9 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
+        acl: &["connection"],
         ..Command::new(
             "help",
             2,
@@ -887,104 +983,6 @@ fn memory_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
 
 // ---------------------------------------------------------------- COMMAND
 
-/// ACL categories Redis puts a command in, derived from its flags and group.
-fn acl_categories(e: &TableEntry) -> Vec<&'static str> {
-    let c = e.cmd;
-    let mut v = Vec::new();
-    if c.has(WRITE) {
-        v.push("@write");
-    }
-    if c.has(READONLY) {
-        v.push("@read");
-    }
-    let group = match c.group {
-        "string" => Some("@string"),
-        "stream" => Some("@stream"),
-        "generic" => Some("@keyspace"),
-        "connection" => Some("@connection"),
-        "transactions" => Some("@transaction"),
-        "scripting" => Some("@scripting"),
-        _ => None,
-    };
-    if c.has(ADMIN) {
-        v.push("@admin");
-    }
-    v.extend(group);
-    v.push(if c.has(FAST) { "@fast" } else { "@slow" });
-    if c.has(BLOCKING) {
-        v.push("@blocking");
-    }
-    if c.has(ADMIN) {
-        v.push("@dangerous");
-    }
-    v
-}
-
-/// One COMMAND INFO entry (Redis 7's ten fields).
-fn command_info_reply(e: &TableEntry, table: &super::Table) -> Reply {
-    let c = e.cmd;
-    let flags: Vec<Reply> = NAMES
-        .iter()
-        .filter(|(f, _)| c.has(*f))
-        .map(|(_, n)| Reply::status(n))
-        .collect();
-    let (first, last, step) = c.keys;
-    let mut specs = Vec::new();
-    if first > 0 {
-        let access = if c.has(WRITE) {
-            vec![Reply::status("RW"), Reply::status("update")]
-        } else {
-            vec![Reply::status("RO"), Reply::status("access")]
-        };
-        let lastkey = if last < 0 { last } else { last - first };
-        specs.push(Reply::Map(vec![
-            (Reply::bulk_str("flags"), Reply::Set(access)),
-            (
-                Reply::bulk_str("begin_search"),
-                Reply::Map(vec![
-                    (Reply::bulk_str("type"), Reply::bulk_str("index")),
-                    (
-                        Reply::bulk_str("spec"),
-                        Reply::Map(vec![(Reply::bulk_str("index"), Reply::Int(first as i64))]),
-                    ),
-                ]),
-            ),
-            (
-                Reply::bulk_str("find_keys"),
-                Reply::Map(vec![
-                    (Reply::bulk_str("type"), Reply::bulk_str("range")),
-                    (
-                        Reply::bulk_str("spec"),
-                        Reply::Map(vec![
-                            (Reply::bulk_str("lastkey"), Reply::Int(lastkey as i64)),
-                            (Reply::bulk_str("keystep"), Reply::Int(step as i64)),
-                            (Reply::bulk_str("limit"), Reply::Int(0)),
-                        ]),
-                    ),
-                ]),
-            ),
-        ]));
-    }
-    let subs: Vec<Reply> = c
-        .subcommands
-        .iter()
-        .filter_map(|s| table.get_sub(c.name, s.name.as_bytes()))
-        .map(|s| command_info_reply(s, table))
-        .collect();
-    Reply::Array(vec![
-        Reply::Bulk(Bytes::from(e.full_name.clone())),
-        Reply::Int(c.arity as i64),
-        Reply::Set(flags),
-        Reply::Int(first as i64),
-        Reply::Int(last as i64),
-        Reply::Int(step as i64),
-        Reply::Set(acl_categories(e).into_iter().map(Reply::status).collect()),
-        Reply::Set(vec![]),
-        Reply::Array(specs),
-        Reply::Array(subs),
-    ])
-}
-
 /// `COMMAND`: every top-level command's info. The container `COMMAND` has a
 /// handler of its own for the bare form.
 fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
@@ -992,7 +990,7 @@ fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     Ok(Reply::Array(
         table
             .top_level()
-            .map(|e| command_info_reply(e, table))
+            .map(|e| docs::info_reply(e, table))
             .collect(),
     ))
 }
@@ -1023,40 +1021,11 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             .iter()
             .map(|n| {
                 lookup(table, n)
-                    .map(|e| command_info_reply(e, table))
+                    .map(|e| docs::info_reply(e, table))
                     .unwrap_or(Reply::Nil)
             })
             .collect(),
     ))
-}
-
-/// One COMMAND DOCS entry: summary, since, group, complexity, arguments, subcommands.
-fn command_docs_reply(e: &TableEntry, table: &super::Table) -> Reply {
-    let c = e.cmd;
-    let mut m = vec![
-        (Reply::bulk_str("summary"), Reply::bulk_str(c.summary)),
-        (Reply::bulk_str("since"), Reply::bulk_str(c.since)),
-        (Reply::bulk_str("group"), Reply::bulk_str(c.group)),
-        (Reply::bulk_str("complexity"), Reply::bulk_str(c.complexity)),
-    ];
-    if let Some(args) = super::docs::arguments(e) {
-        m.push((Reply::bulk_str("arguments"), args));
-    }
-    if !c.subcommands.is_empty() {
-        let subs = c
-            .subcommands
-            .iter()
-            .filter_map(|s| table.get_sub(c.name, s.name.as_bytes()))
-            .map(|s| {
-                (
-                    Reply::Bulk(Bytes::from(s.full_name.clone())),
-                    command_docs_reply(s, table),
-                )
-            })
-            .collect();
-        m.push((Reply::bulk_str("subcommands"), Reply::Map(subs)));
-    }
-    Reply::Map(m)
 }
 
 /// `COMMAND DOCS [command-name ...]`
@@ -1073,7 +1042,7 @@ fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             .map(|e| {
                 (
                     Reply::Bulk(Bytes::from(e.full_name.clone())),
-                    command_docs_reply(e, table),
+                    docs::docs_reply(e, table),
                 )
             })
             .collect(),
@@ -1110,7 +1079,7 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         .filter(|e| match filter {
             Filter::All => true,
             Filter::Module => false,
-            Filter::AclCat(cat) => acl_categories(e)
+            Filter::AclCat(cat) => docs::acl_categories(e.cmd)
                 .iter()
                 .any(|c| c.as_bytes()[1..].eq_ignore_ascii_case(cat)),
             Filter::Pattern(p) => glob::matches(p, e.full_name.as_bytes(), true),
@@ -1120,13 +1089,15 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     Ok(Reply::Array(names))
 }
 
-/// `COMMAND GETKEYS command [arg ...]`
+/// `COMMAND GETKEYS command [arg ...]`, as Redis 7.0's `getKeysSubcommandImpl`.
 fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let table = &ctx.shared.table;
-    let cmd_args = &args[2..];
-    let entry = match table.get(&cmd_args[0]) {
-        Some(top) if !top.cmd.subcommands.is_empty() && top.cmd.handler.is_none() => {
-            cmd_args.get(1).and_then(|s| table.get_sub(top.cmd.name, s))
+    let argv = &args[2..];
+    // Redis's lookupCommand: a container with arguments resolves to its
+    // subcommand (an unknown one is an unknown command).
+    let entry = match table.get(&argv[0]) {
+        Some(top) if !top.cmd.subcommands.is_empty() && argv.len() > 1 => {
+            table.get_sub(top.cmd.name, &argv[1])
         }
         other => other,
     };
@@ -1134,24 +1105,24 @@ fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         return Err(Error::err("Invalid command specified"));
     };
     let c = e.cmd;
-    let (first, last, step) = c.keys;
-    if first <= 0 {
+    if !docs::has_keys(c) {
         return Err(Error::err("The command has no key arguments"));
     }
-    let argc = cmd_args.len() as i32;
+    let argc = argv.len() as i32;
     if (c.arity > 0 && c.arity != argc) || argc < -c.arity {
         return Err(Error::err(
             "Invalid number of arguments specified for command",
         ));
     }
-    let last = if last < 0 { argc + last } else { last };
-    let mut keys = Vec::new();
-    let mut i = first;
-    while i <= last && i < argc {
-        keys.push(Reply::Bulk(cmd_args[i as usize].clone()));
-        i += step.max(1);
+    let keys = docs::key_positions(c, argv);
+    if keys.is_empty() {
+        return Err(Error::err("Invalid arguments specified for command"));
     }
-    Ok(Reply::Array(keys))
+    Ok(Reply::Array(
+        keys.into_iter()
+            .map(|i| Reply::Bulk(argv[i].clone()))
+            .collect(),
+    ))
 }
 
 fn command_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {

@@ -5,6 +5,7 @@
 //! a change builds the new value and swaps it in under the key's shard lock
 //! (`Db::with_slot`), so a reader never sees a half-written string.
 
+use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::{flags::*, is, parse_int, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
@@ -14,141 +15,334 @@ use std::sync::atomic::Ordering;
 
 pub static COMMANDS: &[Command] = &[
     Command {
-        summary: "Returns the string value of a key.",
+        since: "1.0.0",
+        summary: "Get the value of a key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("get", 2, READONLY | FAST, (1, 1, 1), "string", get)
     },
     Command {
-        summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+        since: "1.0.0",
+        summary: "Set the string value of a key",
         complexity: "O(1)",
-        args: "key value [NX | XX] [GET] [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | KEEPTTL]",
+        history: &[
+            ("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."),
+            ("6.0.0", "Added the `KEEPTTL` option."),
+            ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."),
+            ("7.0.0", "Allowed the `NX` and `GET` options to be used together."),
+        ],
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update variable_flags", Begin::Index(1), Find::Range(0, 1, 0)).notes("RW and ACCESS due to the optional `GET` argument"),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::string("value"),
+            a::oneof("condition", &[
+        a::pure("nx", "NX"),
+        a::pure("xx", "XX"),
+    ]).since("2.6.12").opt(),
+            a::pure("get", "GET").since("6.2.0").opt(),
+            a::oneof("expiration", &[
+        a::integer("seconds").tok("EX").since("2.6.12"),
+        a::integer("milliseconds").tok("PX").since("2.6.12"),
+        a::unix_time("unix-time-seconds").tok("EXAT").since("6.2.0"),
+        a::unix_time("unix-time-milliseconds").tok("PXAT").since("6.2.0"),
+        a::pure("keepttl", "KEEPTTL").since("6.0.0"),
+    ]).opt(),
+        ],
+        getkeys: Some(super::docs::first_arg_key),
         ..Command::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "string", set)
     },
     Command {
-        summary: "Set the string value of a key only when the key doesn't exist.",
+        since: "1.0.0",
+        summary: "Set the value of a key, only if the key does not exist",
         complexity: "O(1)",
-        args: "key value",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("OW insert", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::string("value"),
+        ],
         ..Command::new("setnx", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", setnx)
     },
     Command {
         since: "2.0.0",
-        summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
+        summary: "Set the value and expiration of a key",
         complexity: "O(1)",
-        args: "key seconds:integer value",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("OW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("seconds"),
+            a::string("value"),
+        ],
         ..Command::new("setex", 4, WRITE | DENYOOM, (1, 1, 1), "string", setex)
     },
     Command {
         since: "2.6.0",
-        summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
+        summary: "Set the value and expiration in milliseconds of a key",
         complexity: "O(1)",
-        args: "key milliseconds:integer value",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("OW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("milliseconds"),
+            a::string("value"),
+        ],
         ..Command::new("psetex", 4, WRITE | DENYOOM, (1, 1, 1), "string", setex)
     },
     Command {
         since: "6.2.0",
-        summary: "Returns the string value of a key after deleting the key.",
+        summary: "Get the value of a key and delete the key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access delete", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("getdel", 2, WRITE | FAST, (1, 1, 1), "string", getdel)
     },
     Command {
         since: "6.2.0",
-        summary: "Returns the string value of a key after setting its expiration time.",
+        summary: "Get the value of a key and optionally set its expiration",
         complexity: "O(1)",
-        args: "key [EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time | PXAT unix-time-milliseconds:unix-time | PERSIST]",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)).notes("RW and UPDATE because it changes the TTL"),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::oneof("expiration", &[
+        a::integer("seconds").tok("EX"),
+        a::integer("milliseconds").tok("PX"),
+        a::unix_time("unix-time-seconds").tok("EXAT"),
+        a::unix_time("unix-time-milliseconds").tok("PXAT"),
+        a::pure("persist", "PERSIST"),
+    ]).opt(),
+        ],
         ..Command::new("getex", -2, WRITE | FAST, (1, 1, 1), "string", getex)
     },
     Command {
-        summary: "Returns the previous string value of a key after setting it to a new value.",
+        since: "1.0.0",
+        summary: "Set the string value of a key and return its old value",
         complexity: "O(1)",
-        args: "key value",
+        doc_flags: &["deprecated"],
+        deprecated_since: "6.2.0",
+        replaced_by: "`SET` with the `!GET` argument",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::string("value"),
+        ],
         ..Command::new("getset", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", getset)
     },
     Command {
-        summary: "Atomically returns the string values of one or more keys.",
+        since: "1.0.0",
+        summary: "Get the values of all the given keys",
         complexity: "O(N) where N is the number of keys to retrieve.",
-        args: "key...",
+        tips: &["request_policy:multi_shard"],
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(-1, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0).multi(),
+        ],
         ..Command::new("mget", -2, READONLY | FAST, (1, -1, 1), "string", mget)
     },
     Command {
         since: "1.0.1",
-        summary: "Atomically creates or modifies the string values of one or more keys.",
+        summary: "Set multiple keys to multiple values",
         complexity: "O(N) where N is the number of keys to set.",
-        args: "(key value)...",
+        tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("OW update", Begin::Index(1), Find::Range(-1, 2, 0)),
+        ],
+        args: &[
+            a::block("key_value", &[
+        a::key("key", 0),
+        a::string("value"),
+    ]).multi(),
+        ],
         ..Command::new("mset", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset)
     },
     Command {
         since: "1.0.1",
-        summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+        summary: "Set multiple keys to multiple values, only if none of the keys exist",
         complexity: "O(N) where N is the number of keys to set.",
-        args: "(key value)...",
+        tips: &["request_policy:multi_shard", "response_policy:agg_min"],
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("OW insert", Begin::Index(1), Find::Range(-1, 2, 0)),
+        ],
+        args: &[
+            a::block("key_value", &[
+        a::key("key", 0),
+        a::string("value"),
+    ]).multi(),
+        ],
         ..Command::new("msetnx", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset)
     },
     Command {
-        summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+        since: "1.0.0",
+        summary: "Increment the integer value of a key by one",
         complexity: "O(1)",
-        args: "key",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("incr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
-        summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+        since: "1.0.0",
+        summary: "Decrement the integer value of a key by one",
         complexity: "O(1)",
-        args: "key",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("decr", 2, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
-        summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+        since: "1.0.0",
+        summary: "Increment the integer value of a key by the given amount",
         complexity: "O(1)",
-        args: "key increment:integer",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("increment"),
+        ],
         ..Command::new("incrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
-        summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+        since: "1.0.0",
+        summary: "Decrement the integer value of a key by the given number",
         complexity: "O(1)",
-        args: "key decrement:integer",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("decrement"),
+        ],
         ..Command::new("decrby", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incr)
     },
     Command {
         since: "2.6.0",
-        summary: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+        summary: "Increment the float value of a key by the given amount",
         complexity: "O(1)",
-        args: "key increment:double",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW access update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::double("increment"),
+        ],
         ..Command::new("incrbyfloat", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", incrbyfloat)
     },
     Command {
         since: "2.0.0",
-        summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
+        summary: "Append a value to a key",
         complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
-        args: "key value",
-        ..Command::new("append", 3, WRITE | DENYOOM, (1, 1, 1), "string", append)
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW insert", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::string("value"),
+        ],
+        ..Command::new("append", 3, WRITE | DENYOOM | FAST, (1, 1, 1), "string", append)
     },
     Command {
         since: "2.2.0",
-        summary: "Returns the length of a string value.",
+        summary: "Get the length of the value stored in a key",
         complexity: "O(1)",
-        args: "key",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RO", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+        ],
         ..Command::new("strlen", 2, READONLY | FAST, (1, 1, 1), "string", strlen)
     },
     Command {
         since: "2.4.0",
-        summary: "Returns a substring of the string stored at a key.",
+        summary: "Get a substring of the string stored at a key",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
-        args: "key start:integer end:integer",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("start"),
+            a::integer("end"),
+        ],
         ..Command::new("getrange", 4, READONLY, (1, 1, 1), "string", getrange)
     },
     Command {
         since: "1.0.0",
-        summary: "Returns a substring from a string value.",
+        summary: "Get a substring of the string stored at a key",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
-        args: "key start:integer end:integer",
+        doc_flags: &["deprecated"],
+        deprecated_since: "2.0.0",
+        replaced_by: "`GETRANGE`",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RO access", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("start"),
+            a::integer("end"),
+        ],
         ..Command::new("substr", 4, READONLY, (1, 1, 1), "string", getrange)
     },
     Command {
         since: "2.2.0",
-        summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
+        summary: "Overwrite part of a string at key starting at the specified offset",
         complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
-        args: "key offset:integer value",
+        acl: &["string"],
+        key_specs: &[
+            KeySpec::new("RW update", Begin::Index(1), Find::Range(0, 1, 0)),
+        ],
+        args: &[
+            a::key("key", 0),
+            a::integer("offset"),
+            a::string("value"),
+        ],
         ..Command::new("setrange", 4, WRITE | DENYOOM, (1, 1, 1), "string", setrange)
     },
 ];

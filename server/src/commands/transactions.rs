@@ -13,6 +13,7 @@
 //! Redis 7.0.15 (isWatchedKeyExpired; the expiry sweep itself sends no
 //! signal), and FLUSHDB/FLUSHALL touch the watched keys that held a value.
 
+use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::{flags::*, Command, Ctx};
 use crate::client::Client;
 use crate::error::{CmdResult, Error};
@@ -25,8 +26,9 @@ use std::sync::atomic::Ordering;
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "1.2.0",
-        summary: "Starts a transaction.",
+        summary: "Mark the start of a transaction block",
         complexity: "O(1)",
+        acl: &["transaction"],
         ..Command::new(
             "multi",
             1,
@@ -38,8 +40,9 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.2.0",
-        summary: "Executes all commands in a transaction.",
+        summary: "Execute all commands issued after MULTI",
         complexity: "Depends on commands in the transaction",
+        acl: &["transaction"],
         ..Command::new(
             "exec",
             1,
@@ -51,8 +54,9 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Discards a transaction.",
+        summary: "Discard all commands issued after MULTI",
         complexity: "O(N), when N is the number of queued commands",
+        acl: &["transaction"],
         ..Command::new(
             "discard",
             1,
@@ -64,9 +68,11 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Monitors changes to keys to determine the execution of a transaction.",
+        summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
         complexity: "O(1) for every key.",
-        args: "key...",
+        acl: &["transaction"],
+        key_specs: &[KeySpec::new("RO", Begin::Index(1), Find::Range(-1, 1, 0))],
+        args: &[a::key("key", 0).multi()],
         ..Command::new(
             "watch",
             -2,
@@ -78,8 +84,9 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Forgets about watched keys of a transaction.",
+        summary: "Forget about all watched keys",
         complexity: "O(1)",
+        acl: &["transaction"],
         ..Command::new(
             "unwatch",
             1,
