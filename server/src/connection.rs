@@ -19,7 +19,6 @@
 use crate::client::Client;
 use crate::commands::{self, flags, Ctx, Rerun, TableEntry};
 use crate::error::Error;
-use crate::keyspace::events::Waiter;
 use crate::protocol::{Args, Decoder, Limits, Reply};
 use crate::server::Shared;
 use bytes::BytesMut;
@@ -296,22 +295,29 @@ impl Connection {
     }
 
     /// Waits for a key signal or the timeout, running the command again on each
-    /// signal until it has a reply. None: the client was killed or the server
-    /// is shutting down.
+    /// signal until it has a reply. None: the client was killed, hung up, or
+    /// the server is shutting down.
     async fn block(&mut self, entry: &TableEntry, req: commands::BlockRequest) -> Option<Reply> {
         let shared = self.shared.clone();
-        let db = self.client.db;
-        let waiter = Waiter::new(true);
-        for k in &req.keys {
-            shared.keyspace.events.register(db, k, &waiter);
-        }
+        // Commands that consume what they read (XREADGROUP: WRITE) are served
+        // in the order they blocked, one at a time (keyspace::events).
+        let ordered = entry.cmd.has(flags::WRITE);
+        let blocked = shared
+            .keyspace
+            .events
+            .block(self.client.db, req.keys.clone(), ordered);
         self.client.info.blocked.store(true, Ordering::Relaxed);
         let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
         let mut args = req.retry_args.clone();
         let result = loop {
+            // Redis frees a killed client at once: it must not take entries
+            // written after the kill.
+            if self.client.info.kill.is_cancelled() || shared.shutdown.is_cancelled() {
+                break None;
+            }
             // Run again first: a write between the first run and registering
             // would otherwise be missed.
-            let rerun = {
+            let rerun = blocked.run(|| {
                 let _gate = shared.keyspace.shared();
                 let mut ctx = Ctx {
                     shared: &shared,
@@ -328,28 +334,61 @@ impl Connection {
                         None
                     }
                 }
-            };
+            });
             if let Some(reply) = rerun {
                 break Some(reply);
             }
-            let sleep = async {
-                match deadline {
-                    Some(d) => tokio::time::sleep_until(d).await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = waiter.notify.notified() => continue,
-                _ = sleep => break Some(req.timeout_reply.clone()),
-                _ = self.client.info.kill.cancelled() => break None,
-                _ = shared.shutdown.cancelled() => break None,
+            match self.wait_blocked(&blocked, deadline).await {
+                Some(true) => continue,
+                Some(false) => break Some(req.timeout_reply.clone()),
+                None => break None,
             }
         };
-        for k in &req.keys {
-            shared.keyspace.events.unregister(db, k, &waiter);
-        }
+        drop(blocked);
         self.client.info.blocked.store(false, Ordering::Relaxed);
         result
+    }
+
+    /// Waits for a key change (Some(true)) or the deadline (Some(false)).
+    /// Input that arrives meanwhile is buffered for later, as Redis does; a
+    /// client that hangs up, overflows its query buffer or is killed ends the
+    /// wait with None, so it leaves the queue of waiters at once.
+    async fn wait_blocked(
+        &mut self,
+        blocked: &crate::keyspace::events::Blocked<'_>,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Option<bool> {
+        let sleep = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(sleep);
+        loop {
+            if self.rbuf.capacity() - self.rbuf.len() < 4096 {
+                self.rbuf.reserve(16 * 1024);
+            }
+            tokio::select! {
+                biased;
+                _ = self.client.info.kill.cancelled() => return None,
+                _ = self.shared.shutdown.cancelled() => return None,
+                _ = blocked.notified() => return Some(true),
+                _ = &mut sleep => return Some(false),
+                n = self.socket.read_buf(&mut self.rbuf) => {
+                    let n = n.unwrap_or(0);
+                    if n == 0 {
+                        return None;
+                    }
+                    self.shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    let limit = self.shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
+                    if self.rbuf.len() as i64 > limit {
+                        tracing::warn!("closing client that reached max query buffer length");
+                        return None;
+                    }
+                }
+            }
+        }
     }
 
     /// Releases what the client holds in shared state (watches).

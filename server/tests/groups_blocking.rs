@@ -1,6 +1,8 @@
 //! Consumer groups over real connections where replies depend on waiting or
 //! on time: XREADGROUP BLOCK woken by XADD, distinct entries for several
-//! blocked consumers, the errors a waiting client gets when its stream or
+//! blocked consumers served in the order they blocked (also when one is
+//! killed, hangs up or times out), XREAD readers on the same key all served,
+//! the errors a waiting client gets when its stream or
 //! group goes away (Redis 7.4: the command runs again and answers as a fresh
 //! call), deadlines kept across re-runs, and idle times read from the
 //! injected clock.
@@ -276,7 +278,7 @@ async fn rename_brings_entries_or_nogroup() {
 }
 
 #[tokio::test]
-async fn a_reader_that_loses_the_race_keeps_its_original_deadline() {
+async fn a_later_waiter_keeps_its_original_deadline() {
     let h = start(None).await;
     let mut c = Conn::open(h.local_addr()).await;
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
@@ -312,30 +314,25 @@ async fn a_reader_that_loses_the_race_keeps_its_original_deadline() {
         ])
         .await;
     sleep(Duration::from_millis(500)).await;
-    // One entry: one reader gets it, the other runs again, finds nothing and
-    // must still time out 1000 ms after it first blocked, not 1000 ms after now.
+    // One entry: the first reader (it blocked first) gets it; the second runs
+    // again, finds nothing and must still time out 1000 ms after it first
+    // blocked, not 1000 ms after now.
     c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
-    let (winner_first, other) = tokio::select! {
-        r = first.read() => (true, r),
-        r = second.read() => (false, r),
-    };
-    assert_eq!(other, entry_reply("s", "1-1", "f", "v"));
-    if winner_first {
-        assert_eq!(second.read_in_time().await, "*-1\r\n");
-        let waited = started.elapsed();
-        assert!(
-            waited >= Duration::from_millis(1000),
-            "timed out early: {waited:?}"
-        );
-        // A reset deadline would end at 500 + 1000 = 1500 ms.
-        assert!(
-            waited < Duration::from_millis(1400),
-            "deadline was reset: {waited:?}"
-        );
-    } else {
-        // The second reader won; the first waits on (BLOCK 0).
-        assert!(first.silent_for(SETTLE).await);
-    }
+    assert_eq!(
+        first.read_in_time().await,
+        entry_reply("s", "1-1", "f", "v")
+    );
+    assert_eq!(second.read_in_time().await, "*-1\r\n");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "timed out early: {waited:?}"
+    );
+    // A reset deadline would end at 500 + 1000 = 1500 ms.
+    assert!(
+        waited < Duration::from_millis(1400),
+        "deadline was reset: {waited:?}"
+    );
     h.shutdown().await;
 }
 
@@ -410,5 +407,325 @@ async fn idle_times_come_from_the_server_clock() {
          *8\r\n$4\r\nname\r\n$5\r\nalive\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:250\r\n$8\r\ninactive\r\n:250\r\n\
          *8\r\n$4\r\nname\r\n$4\r\ndead\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:6250\r\n$8\r\ninactive\r\n:6250\r\n"
     );
+    h.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------
+// Order: clients blocked on a key are served in the order they blocked
+// (Redis's blocked.c walks the key's list of blocked clients head to tail).
+// Each test waits for INFO's blocked_clients to reach the expected count
+// before the next client blocks, so the registration order is known without
+// relying on sleeps.
+// ---------------------------------------------------------------------------
+
+/// Waits until the server counts `n` blocked clients.
+async fn wait_blocked(c: &mut Conn, n: usize) {
+    let want = format!("blocked_clients:{n}\r\n");
+    // Boxed: the reply buffers make these futures large for a test thread's stack.
+    let waited = Box::pin(tokio::time::timeout(support::LONG, async {
+        loop {
+            if c.cmd(&["INFO", "clients"]).await.contains(&want) {
+                return;
+            }
+            sleep(Duration::from_millis(5)).await;
+        }
+    }))
+    .await;
+    assert!(waited.is_ok(), "never reached {n} blocked clients");
+}
+
+/// Opens `n` connections that block in turn, in that order, as consumers
+/// `c0`, `c1`, ... of group `g` on `s` (with `COUNT count` when given).
+async fn block_consumers(
+    h: &sluice_server::ServerHandle,
+    admin: &mut Conn,
+    n: usize,
+    count: Option<&str>,
+) -> Vec<Conn> {
+    let mut readers = Vec::new();
+    for i in 0..n {
+        let mut r = Conn::open(h.local_addr()).await;
+        let name = format!("c{i}");
+        let mut args = vec!["XREADGROUP", "GROUP", "g", &name];
+        if let Some(c) = count {
+            args.extend(["COUNT", c]);
+        }
+        args.extend(["BLOCK", "0", "STREAMS", "s", ">"]);
+        r.send(&args).await;
+        wait_blocked(admin, i + 1).await;
+        readers.push(r);
+    }
+    readers
+}
+
+/// The reply to `XREADGROUP ... STREAMS s >` serving entries `ids` (fields `f v`).
+fn entries_reply(ids: &[&str]) -> String {
+    let mut out = format!("*1\r\n*2\r\n$1\r\ns\r\n*{}\r\n", ids.len());
+    for id in ids {
+        out.push_str(&format!(
+            "*2\r\n${}\r\n{id}\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n",
+            id.len()
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn blocked_consumers_are_served_in_the_order_they_blocked() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut readers = block_consumers(&h, &mut c, 6, None).await;
+    // One entry at a time: the oldest waiter gets it, the others wait on.
+    for (i, r) in readers.iter_mut().enumerate() {
+        let id = format!("{}-1", i + 1);
+        c.cmd(&["XADD", "s", &id, "f", "v"]).await;
+        assert_eq!(r.read_in_time().await, entries_reply(&[&id]), "reader c{i}");
+        wait_blocked(&mut c, 5 - i).await;
+    }
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn entries_added_in_one_transaction_go_to_waiters_in_order() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut readers = block_consumers(&h, &mut c, 5, Some("1")).await;
+    // First one entry: c0 only.
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    assert_eq!(readers[0].read_in_time().await, entries_reply(&["1-1"]));
+    // Then three at once: c1, c2, c3 one each, in order; c4 keeps waiting.
+    c.cmd(&["MULTI"]).await;
+    for id in ["2-1", "3-1", "4-1"] {
+        c.cmd(&["XADD", "s", id, "f", "v"]).await;
+    }
+    assert!(c.cmd(&["EXEC"]).await.starts_with("*3\r\n"));
+    for (i, id) in ["2-1", "3-1", "4-1"].iter().enumerate() {
+        assert_eq!(
+            readers[i + 1].read_in_time().await,
+            entries_reply(&[id]),
+            "reader c{}",
+            i + 1
+        );
+    }
+    wait_blocked(&mut c, 1).await;
+    c.cmd(&["XADD", "s", "5-1", "f", "v"]).await;
+    assert_eq!(readers[4].read_in_time().await, entries_reply(&["5-1"]));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_first_waiter_without_count_takes_every_new_entry() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut readers = block_consumers(&h, &mut c, 3, None).await;
+    c.cmd(&["MULTI"]).await;
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    c.cmd(&["EXEC"]).await;
+    assert_eq!(
+        readers[0].read_in_time().await,
+        entries_reply(&["1-1", "2-1"])
+    );
+    wait_blocked(&mut c, 2).await;
+    c.cmd(&["XADD", "s", "3-1", "f", "v"]).await;
+    assert_eq!(readers[1].read_in_time().await, entries_reply(&["3-1"]));
+    assert!(readers[2].silent_for(SETTLE).await);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_killed_waiter_gives_up_its_place() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut ids = Vec::new();
+    let mut readers = Vec::new();
+    for i in 0..4 {
+        let mut r = Conn::open(h.local_addr()).await;
+        let id = r.cmd(&["CLIENT", "ID"]).await;
+        ids.push(id.trim_start_matches(':').trim_end().to_string());
+        let name = format!("c{i}");
+        r.send(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            &name,
+            "COUNT",
+            "1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ])
+        .await;
+        wait_blocked(&mut c, i + 1).await;
+        readers.push(r);
+    }
+    // Kill the oldest waiter and one in the middle; the write comes right
+    // after the kill, with no wait for the killed connections to wind down.
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "ID", &ids[0]]).await, ":1\r\n");
+    assert_eq!(c.cmd(&["CLIENT", "KILL", "ID", &ids[2]]).await, ":1\r\n");
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    assert_eq!(readers[1].read_in_time().await, entries_reply(&["1-1"]));
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    assert_eq!(readers[3].read_in_time().await, entries_reply(&["2-1"]));
+    // The killed consumers read nothing.
+    assert_eq!(
+        c.cmd(&["XPENDING", "s", "g"]).await,
+        "*4\r\n:2\r\n$3\r\n1-1\r\n$3\r\n2-1\r\n*2\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n*2\r\n$2\r\nc3\r\n$1\r\n1\r\n"
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_disconnected_waiter_leaves_the_queue() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut readers = block_consumers(&h, &mut c, 3, Some("1")).await;
+    // The oldest waiter hangs up: the server notices while it waits, as Redis
+    // does, and the entry goes to the next one instead of a dead socket.
+    drop(readers.remove(0));
+    wait_blocked(&mut c, 2).await;
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    assert_eq!(readers[0].read_in_time().await, entries_reply(&["1-1"]));
+    assert_eq!(
+        c.cmd(&["XPENDING", "s", "g"]).await,
+        "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$2\r\nc1\r\n$1\r\n1\r\n"
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_waiter_that_times_out_leaves_the_queue() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut first = Conn::open(h.local_addr()).await;
+    first
+        .send(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c0",
+            "BLOCK",
+            "1000",
+            "STREAMS",
+            "s",
+            ">",
+        ])
+        .await;
+    wait_blocked(&mut c, 1).await;
+    let mut rest = block_consumers_named(&h, &mut c, &["c1", "c2"], 1).await;
+    assert_eq!(first.read_in_time().await, "*-1\r\n");
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    assert_eq!(rest[0].read_in_time().await, entries_reply(&["1-1"]));
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    assert_eq!(rest[1].read_in_time().await, entries_reply(&["2-1"]));
+    h.shutdown().await;
+}
+
+/// Like [`block_consumers`] with given names, when `already` clients are blocked.
+async fn block_consumers_named(
+    h: &sluice_server::ServerHandle,
+    admin: &mut Conn,
+    names: &[&str],
+    already: usize,
+) -> Vec<Conn> {
+    let mut readers = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let mut r = Conn::open(h.local_addr()).await;
+        r.send(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            name,
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ])
+        .await;
+        wait_blocked(admin, already + i + 1).await;
+        readers.push(r);
+    }
+    readers
+}
+
+#[tokio::test]
+async fn xread_readers_all_get_the_entry_while_consumers_take_turns() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut consumers = block_consumers(&h, &mut c, 2, None).await;
+    let mut xreaders = Vec::new();
+    for i in 0..4 {
+        let mut r = Conn::open(h.local_addr()).await;
+        r.send(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]).await;
+        wait_blocked(&mut c, 3 + i).await;
+        xreaders.push(r);
+    }
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    for r in xreaders.iter_mut() {
+        assert_eq!(r.read_in_time().await, entries_reply(&["1-1"]));
+    }
+    assert_eq!(consumers[0].read_in_time().await, entries_reply(&["1-1"]));
+    assert!(consumers[1].silent_for(SETTLE).await);
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    assert_eq!(consumers[1].read_in_time().await, entries_reply(&["2-1"]));
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn consumers_of_two_groups_each_take_turns_within_their_group() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    c.cmd(&["XGROUP", "CREATE", "s", "h", "$"]).await;
+    // Interleaved: g/a0, h/b0, g/a1, h/b1.
+    let mut readers = Vec::new();
+    for (i, (group, name)) in [("g", "a0"), ("h", "b0"), ("g", "a1"), ("h", "b1")]
+        .into_iter()
+        .enumerate()
+    {
+        let mut r = Conn::open(h.local_addr()).await;
+        r.send(&[
+            "XREADGROUP",
+            "GROUP",
+            group,
+            name,
+            "COUNT",
+            "1",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ])
+        .await;
+        wait_blocked(&mut c, i + 1).await;
+        readers.push(r);
+    }
+    c.cmd(&["MULTI"]).await;
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    c.cmd(&["EXEC"]).await;
+    assert_eq!(readers[0].read_in_time().await, entries_reply(&["1-1"]));
+    assert_eq!(readers[1].read_in_time().await, entries_reply(&["1-1"]));
+    assert_eq!(readers[2].read_in_time().await, entries_reply(&["2-1"]));
+    assert_eq!(readers[3].read_in_time().await, entries_reply(&["2-1"]));
     h.shutdown().await;
 }

@@ -7,6 +7,31 @@
 //! Both are a [`Waiter`] registered under `(db, key)`. Writers call
 //! [`Events::signal`] after changing a key; when nobody is registered anywhere
 //! that is a single relaxed load, so the write path pays nothing.
+//!
+//! # Turns: blocked consumers are served in the order they blocked
+//!
+//! Redis serves the clients blocked on a key one after another, oldest first,
+//! right after the write (blocked.c). For commands that consume what they
+//! read (XREADGROUP: each entry goes to one consumer) that order decides who
+//! gets what, so those waiters are *ordered*: a change to the key wakes only
+//! the oldest one, which holds the key's *turn*; when it has run again (served,
+//! or blocking again) it passes the turn to the next ordered waiter in
+//! registration order, and so on down the list. Readers that consume nothing
+//! (XREAD) and WATCHes are woken all at once, since no one can tell in which
+//! order they ran.
+//!
+//! A change that arrives while a round of turns is going on marks the key
+//! `again`: when the current holder is done, the round restarts from the
+//! oldest waiter, so waiters already passed over see the new data first, as
+//! they would in Redis's next round.
+//!
+//! Invariants (all under the one mutex):
+//! - `KeyWaiters::list` holds each registration in registration order
+//!   (removal keeps the order);
+//! - `turn`, when set, names a waiter registered in `list` with `ordered`;
+//! - a turn only moves on when its holder has run with it ([`Blocked::run`])
+//!   or unregisters ([`Blocked`]'s drop: served, timed out, killed,
+//!   disconnected, or its future dropped), so a round never gets stuck.
 
 use bytes::Bytes;
 use parking_lot::Mutex;
@@ -24,6 +49,9 @@ pub struct Waiter {
     pub notify: Notify,
     /// True for a blocked command, false for a WATCH (INFO counts blocked keys).
     pub blocking: bool,
+    /// A blocked command that consumes what it reads: woken in turn, oldest
+    /// first (see the module docs).
+    pub ordered: bool,
 }
 
 pub type WaitHandle = Arc<Waiter>;
@@ -42,13 +70,89 @@ impl Waiter {
     }
 }
 
+/// The ordered waiter whose turn it is on a key.
+#[derive(Debug)]
+struct Turn {
+    holder: WaitHandle,
+    /// The holder has started running with the turn: passing it on waits for
+    /// that run to end. A turn given during a run is taken by the next run.
+    taken: bool,
+}
+
+/// Everyone registered on one key, and the key's round of turns.
+#[derive(Debug, Default)]
+struct KeyWaiters {
+    /// Registrations in registration order.
+    list: Vec<WaitHandle>,
+    turn: Option<Turn>,
+    /// The key changed during the current round: restart it when the holder is done.
+    again: bool,
+}
+
+impl KeyWaiters {
+    /// The key changed: fire the unordered waiters (WATCHes too when
+    /// `watches`), and start a round of turns or mark the running one.
+    fn changed(&mut self, watches: bool) {
+        for w in &self.list {
+            if !w.ordered && (watches || w.blocking) {
+                w.fire();
+            }
+        }
+        if self.turn.is_some() {
+            self.again = true;
+        } else {
+            self.give_turn(0, None);
+        }
+    }
+
+    /// Gives the turn to the first ordered waiter from `list[start..]` that is
+    /// not `except`; with none left the round ends.
+    fn give_turn(&mut self, start: usize, except: Option<&WaitHandle>) {
+        let next = self.list[start.min(self.list.len())..]
+            .iter()
+            .find(|x| x.ordered && !except.is_some_and(|e| Arc::ptr_eq(x, e)));
+        self.turn = next.map(|n| {
+            n.fire();
+            Turn {
+                holder: n.clone(),
+                taken: false,
+            }
+        });
+    }
+
+    fn holds_turn(&self, w: &WaitHandle) -> bool {
+        self.turn
+            .as_ref()
+            .is_some_and(|t| Arc::ptr_eq(&t.holder, w))
+    }
+
+    /// `w`, which holds the turn and is still in `list`, is done with it
+    /// (`leaving`: it is about to unregister).
+    fn pass_turn(&mut self, w: &WaitHandle, leaving: bool) {
+        if std::mem::take(&mut self.again) {
+            // New data arrived during the round: everyone gets another look,
+            // oldest first (including `w` if it stays: its run may have missed it).
+            self.give_turn(0, leaving.then_some(w));
+        } else {
+            let at = self
+                .list
+                .iter()
+                .position(|x| Arc::ptr_eq(x, w))
+                .map_or(0, |p| p + 1);
+            // `except`: a client blocked twice on one key (STREAMS s s) has two
+            // registrations and takes one turn.
+            self.give_turn(at, Some(w));
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Events {
     /// Number of registrations (fast path for writers when zero).
     active: AtomicUsize,
     /// Database index, then key (looked up by `&[u8]`, so a writer's signal
     /// allocates nothing).
-    map: Mutex<HashMap<usize, HashMap<Bytes, Vec<WaitHandle>>>>,
+    map: Mutex<HashMap<usize, HashMap<Bytes, KeyWaiters>>>,
 }
 
 impl Events {
@@ -59,22 +163,27 @@ impl Events {
             .or_default()
             .entry(Bytes::copy_from_slice(key))
             .or_default()
+            .list
             .push(w.clone());
         self.active.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Removes `w` from `key` in `db` (no-op if not registered there).
+    /// Removes `w` from `key` in `db` (no-op if not registered there),
+    /// passing on the key's turn if `w` holds it.
     pub fn unregister(&self, db: usize, key: &Bytes, w: &WaitHandle) {
         let mut map = self.map.lock();
         let Some(keys) = map.get_mut(&db) else {
             return;
         };
-        if let Some(list) = keys.get_mut(&key[..]) {
-            if let Some(pos) = list.iter().position(|x| Arc::ptr_eq(x, w)) {
-                list.swap_remove(pos);
+        if let Some(kw) = keys.get_mut(&key[..]) {
+            if let Some(pos) = kw.list.iter().position(|x| Arc::ptr_eq(x, w)) {
+                if kw.holds_turn(w) {
+                    kw.pass_turn(w, true);
+                }
+                kw.list.remove(pos);
                 self.active.fetch_sub(1, Ordering::Relaxed);
             }
-            if list.is_empty() {
+            if kw.list.is_empty() {
                 keys.remove(&key[..]);
             }
         }
@@ -83,16 +192,46 @@ impl Events {
         }
     }
 
-    /// Fires every waiter registered on `key` in `db`.
+    /// Blocks a command on `keys` in `db` until the returned guard is dropped.
+    /// `ordered`: the command consumes what it reads (XREADGROUP), so it is
+    /// woken in turn with the other such waiters on each key.
+    pub fn block(&self, db: usize, keys: Vec<Bytes>, ordered: bool) -> Blocked<'_> {
+        let waiter = Arc::new(Waiter {
+            blocking: true,
+            ordered,
+            ..Default::default()
+        });
+        for k in &keys {
+            self.register(db, k, &waiter);
+        }
+        Blocked {
+            events: self,
+            db,
+            keys,
+            waiter,
+        }
+    }
+
+    /// Runs `f` on each of `keys` in `db` that has registrations.
+    fn each_key(&self, db: usize, keys: &[Bytes], mut f: impl FnMut(&mut KeyWaiters)) {
+        let mut map = self.map.lock();
+        if let Some(m) = map.get_mut(&db) {
+            for k in keys {
+                if let Some(kw) = m.get_mut(&k[..]) {
+                    f(kw);
+                }
+            }
+        }
+    }
+
+    /// Fires every waiter registered on `key` in `db` (ordered ones in turn).
     pub fn signal(&self, db: usize, key: &[u8]) {
         if self.active.load(Ordering::Relaxed) == 0 {
             return;
         }
-        let map = self.map.lock();
-        if let Some(list) = map.get(&db).and_then(|keys| keys.get(key)) {
-            for w in list {
-                w.fire();
-            }
+        let mut map = self.map.lock();
+        if let Some(kw) = map.get_mut(&db).and_then(|keys| keys.get_mut(key)) {
+            kw.changed(true);
         }
     }
 
@@ -102,11 +241,9 @@ impl Events {
         if self.active.load(Ordering::Relaxed) == 0 {
             return;
         }
-        let map = self.map.lock();
-        if let Some(list) = map.get(&db).and_then(|keys| keys.get(key)) {
-            for w in list.iter().filter(|w| w.blocking) {
-                w.fire();
-            }
+        let mut map = self.map.lock();
+        if let Some(kw) = map.get_mut(&db).and_then(|keys| keys.get_mut(key)) {
+            kw.changed(false);
         }
     }
 
@@ -128,11 +265,11 @@ impl Events {
         if self.active.load(Ordering::Relaxed) == 0 {
             return;
         }
-        let map = self.map.lock();
-        for (d, keys) in map.iter() {
+        let mut map = self.map.lock();
+        for (d, keys) in map.iter_mut() {
             if db.is_none() || db == Some(*d) {
-                for w in keys.values().flatten() {
-                    w.fire();
+                for kw in keys.values_mut() {
+                    kw.changed(true);
                 }
             }
         }
@@ -143,7 +280,7 @@ impl Events {
         let map = self.map.lock();
         map.values()
             .flat_map(|keys| keys.values())
-            .filter(|l| l.iter().any(|w| w.blocking))
+            .filter(|kw| kw.list.iter().any(|w| w.blocking))
             .count()
     }
 
@@ -152,8 +289,59 @@ impl Events {
         let map = self.map.lock();
         map.values()
             .flat_map(|keys| keys.values())
-            .filter(|l| l.iter().any(|w| !w.blocking))
+            .filter(|kw| kw.list.iter().any(|w| !w.blocking))
             .count()
+    }
+}
+
+/// A blocked command's registration on its keys; dropping it unregisters
+/// (and passes on any turn it holds), however the wait ends.
+pub struct Blocked<'a> {
+    events: &'a Events,
+    db: usize,
+    keys: Vec<Bytes>,
+    waiter: WaitHandle,
+}
+
+impl Blocked<'_> {
+    /// Waits until a key changes (for an ordered waiter: until its turn comes,
+    /// or a change arrives that it will see when it runs).
+    pub async fn notified(&self) {
+        self.waiter.notify.notified().await
+    }
+
+    /// Runs the command again with the turns this waiter holds now, then
+    /// passes them on to the next waiters. Turns given while `f` runs stay
+    /// (the waiter is woken again and takes them with its next run).
+    pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
+        if !self.waiter.ordered {
+            return f();
+        }
+        let w = &self.waiter;
+        self.events.each_key(self.db, &self.keys, |kw| {
+            if let Some(t) = kw.turn.as_mut().filter(|t| Arc::ptr_eq(&t.holder, w)) {
+                t.taken = true;
+            }
+        });
+        let r = f();
+        self.events.each_key(self.db, &self.keys, |kw| {
+            if kw
+                .turn
+                .as_ref()
+                .is_some_and(|t| t.taken && Arc::ptr_eq(&t.holder, w))
+            {
+                kw.pass_turn(w, false);
+            }
+        });
+        r
+    }
+}
+
+impl Drop for Blocked<'_> {
+    fn drop(&mut self) {
+        for k in &self.keys {
+            self.events.unregister(self.db, k, &self.waiter);
+        }
     }
 }
 
@@ -174,5 +362,134 @@ mod tests {
         assert!(w.fired.load(Ordering::Acquire));
         ev.unregister(0, &k, &w);
         assert_eq!(ev.active.load(Ordering::Relaxed), 0);
+    }
+
+    fn fired(w: &WaitHandle) -> bool {
+        w.fired.swap(false, Ordering::AcqRel)
+    }
+
+    fn ks(names: &[&'static str]) -> Vec<Bytes> {
+        names
+            .iter()
+            .map(|n| Bytes::from_static(n.as_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn ordered_waiters_take_turns_oldest_first() {
+        let ev = Events::default();
+        let a = ev.block(0, ks(&["k"]), true);
+        let b = ev.block(0, ks(&["k"]), true);
+        let c = ev.block(0, ks(&["k"]), true);
+        let watch = Waiter::new(false);
+        let reader = ev.block(0, ks(&["k"]), false);
+        ev.register(0, &Bytes::from("k"), &watch);
+        ev.signal(0, b"k");
+        // The WATCH and the unordered reader fire at once; only `a` has the turn.
+        assert!(fired(&watch) && fired(&reader.waiter));
+        assert!(fired(&a.waiter) && !fired(&b.waiter) && !fired(&c.waiter));
+        // A run by a waiter without the turn passes nothing on.
+        b.run(|| ());
+        assert!(!fired(&c.waiter));
+        a.run(|| ());
+        assert!(fired(&b.waiter) && !fired(&c.waiter));
+        b.run(|| ());
+        assert!(fired(&c.waiter));
+        c.run(|| ());
+        // The round is over: nobody holds the turn, the next change starts anew.
+        assert!(!fired(&a.waiter) && !fired(&b.waiter) && !fired(&c.waiter));
+        ev.signal(0, b"k");
+        assert!(fired(&a.waiter) && !fired(&b.waiter));
+        ev.unregister(0, &Bytes::from("k"), &watch);
+    }
+
+    #[test]
+    fn a_change_during_a_round_restarts_it_from_the_oldest() {
+        let ev = Events::default();
+        let a = ev.block(0, ks(&["k"]), true);
+        let b = ev.block(0, ks(&["k"]), true);
+        let c = ev.block(0, ks(&["k"]), true);
+        ev.signal(0, b"k");
+        assert!(fired(&a.waiter));
+        a.run(|| ());
+        assert!(fired(&b.waiter));
+        // A write while `b` runs: `a` looks again first, then `b`, then `c`.
+        b.run(|| ev.signal(0, b"k"));
+        assert!(fired(&a.waiter) && !fired(&b.waiter) && !fired(&c.waiter));
+        a.run(|| ());
+        assert!(fired(&b.waiter));
+        b.run(|| ());
+        assert!(fired(&c.waiter));
+    }
+
+    #[test]
+    fn a_turn_given_during_a_run_is_kept_for_the_next_run() {
+        let ev = Events::default();
+        let a = ev.block(0, ks(&["k1", "k2"]), true);
+        let b = ev.block(0, ks(&["k1", "k2"]), true);
+        ev.signal(0, b"k1");
+        assert!(fired(&a.waiter));
+        // k2 changes while `a` runs with k1's turn: k1's turn moves on, k2's
+        // stays with `a` (its run may not have seen the change).
+        a.run(|| ev.signal(0, b"k2"));
+        assert!(fired(&a.waiter) && fired(&b.waiter));
+        b.run(|| ());
+        assert!(!fired(&a.waiter));
+        a.run(|| ());
+        assert!(fired(&b.waiter));
+    }
+
+    #[test]
+    fn leaving_passes_the_turn_whenever_it_happens() {
+        let ev = Events::default();
+        let a = ev.block(0, ks(&["k"]), true);
+        let b = ev.block(0, ks(&["k"]), true);
+        let c = ev.block(0, ks(&["k"]), true);
+        ev.signal(0, b"k");
+        assert!(fired(&a.waiter));
+        // `a` leaves (killed, timed out, hung up) before running with its turn.
+        drop(a);
+        assert!(fired(&b.waiter));
+        // `c` leaves while not holding the turn: nothing moves.
+        drop(c);
+        assert!(!fired(&b.waiter));
+        // `b` is served and leaves after its run: the round ends.
+        b.run(|| ());
+        drop(b);
+        assert_eq!(ev.active.load(Ordering::Relaxed), 0);
+        assert!(ev.map.lock().is_empty());
+    }
+
+    #[test]
+    fn a_waiter_on_the_same_key_twice_takes_one_turn() {
+        let ev = Events::default();
+        let a = ev.block(0, ks(&["k", "k"]), true);
+        let b = ev.block(0, ks(&["k"]), true);
+        ev.signal(0, b"k");
+        assert!(fired(&a.waiter));
+        a.run(|| ());
+        assert!(fired(&b.waiter) && !fired(&a.waiter));
+        b.run(|| ());
+        assert!(!fired(&a.waiter));
+        drop(a);
+        drop(b);
+        assert_eq!(ev.active.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn expiry_wakes_waiters_in_turn_but_not_watches() {
+        let ev = Events::default();
+        let watch = Waiter::new(false);
+        ev.register(0, &Bytes::from("k"), &watch);
+        let a = ev.block(0, ks(&["k"]), true);
+        let b = ev.block(0, ks(&["k"]), true);
+        ev.signal_blocking(0, b"k");
+        assert!(!fired(&watch) && fired(&a.waiter) && !fired(&b.waiter));
+        ev.signal_all(None);
+        // A round is running: the flush marks it; `a` runs again first.
+        assert!(fired(&watch) && !fired(&b.waiter));
+        a.run(|| ());
+        assert!(fired(&a.waiter));
+        ev.unregister(0, &Bytes::from("k"), &watch);
     }
 }
