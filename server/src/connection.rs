@@ -309,6 +309,7 @@ impl Connection {
         self.client.info.blocked.store(true, Ordering::Relaxed);
         let deadline = req.timeout.map(|t| tokio::time::Instant::now() + t);
         let mut args = req.retry_args.clone();
+        let mut first = true;
         let result = loop {
             // Redis frees a killed client at once: it must not take entries
             // written after the kill.
@@ -317,7 +318,7 @@ impl Connection {
             }
             // Run again first: a write between the first run and registering
             // would otherwise be missed.
-            let rerun = blocked.run(|| {
+            let rerun = blocked.run(std::mem::take(&mut first), || {
                 let _gate = shared.keyspace.shared();
                 let mut ctx = Ctx {
                     shared: &shared,
@@ -335,7 +336,7 @@ impl Connection {
                     }
                 }
             });
-            if let Some(reply) = rerun {
+            if let Some(Some(reply)) = rerun {
                 break Some(reply);
             }
             match self.wait_blocked(&blocked, deadline).await {
