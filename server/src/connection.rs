@@ -316,8 +316,9 @@ impl Connection {
             if self.client.info.kill.is_cancelled() || shared.shutdown.is_cancelled() {
                 break None;
             }
-            // Run again first: a write between the first run and registering
-            // would otherwise be missed.
+            // Run again right after registering (a write between the first
+            // run and registering would otherwise be missed), then on each
+            // wake-up: for an ordered waiter, only when its turn has come.
             let rerun = blocked.run(std::mem::take(&mut first), || {
                 let _gate = shared.keyspace.shared();
                 let mut ctx = Ctx {
@@ -382,6 +383,7 @@ impl Connection {
                         return None;
                     }
                     self.shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    self.touch();
                     let limit = self.shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
                     if self.rbuf.len() as i64 > limit {
                         tracing::warn!("closing client that reached max query buffer length");
