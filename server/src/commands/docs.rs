@@ -1,5 +1,5 @@
-//! Command introspection data and replies: COMMAND INFO, COMMAND DOCS and
-//! COMMAND GETKEYS.
+//! Command introspection data and replies: COMMAND INFO, COMMAND DOCS,
+//! COMMAND GETKEYS and COMMAND GETKEYSANDFLAGS.
 //!
 //! Each table row ([`super::Command`]) carries Redis's documentation of the
 //! command as plain static data: argument trees ([`Arg`], built with the
@@ -437,11 +437,11 @@ pub fn has_keys(c: &Command) -> bool {
     c.getkeys.is_some() || c.key_specs.iter().any(|k| !k.has_flag("not_key"))
 }
 
-/// The positions of the keys in `argv` (command name at 0) found with the
-/// key specs, as Redis 7.0's `getKeysUsingKeySpecs`: None when a spec points
-/// outside the arguments (then Redis falls back to the command's own key
-/// finder, if it has one).
-fn keys_by_specs(c: &Command, argv: &[Bytes]) -> Option<Vec<usize>> {
+/// The keys in `argv` (command name at 0) found with the key specs, as
+/// Redis 7.0's `getKeysUsingKeySpecs`: None when a spec points outside the
+/// arguments (then Redis falls back to the command's own key finder, if it
+/// has one).
+fn keys_by_specs(c: &Command, argv: &[Bytes]) -> Option<Vec<(usize, &'static str)>> {
     let argc = argv.len() as i64;
     let mut out = Vec::new();
     for spec in c.key_specs {
@@ -490,7 +490,7 @@ fn keys_by_specs(c: &Command, argv: &[Bytes]) -> Option<Vec<usize>> {
         let mut i = first;
         while i <= last {
             if i < argc && i >= first {
-                out.push(i as usize);
+                out.push((i as usize, spec.flags));
             }
             i += step;
         }
@@ -498,10 +498,11 @@ fn keys_by_specs(c: &Command, argv: &[Bytes]) -> Option<Vec<usize>> {
     Some(out)
 }
 
-/// The positions of the keys in `argv` for COMMAND GETKEYS, as Redis 7.0's
-/// `getKeysFromCommandWithSpecs`: the key specs, unless one of them has
-/// variable flags or fails, then the command's own key finder.
-pub fn key_positions(c: &Command, argv: &[Bytes]) -> Vec<usize> {
+/// The keys in `argv` for COMMAND GETKEYS / GETKEYSANDFLAGS (position and
+/// flags), as Redis 7.0's `getKeysFromCommandWithSpecs`: the key specs,
+/// unless one of them has variable flags or fails, then the command's own
+/// key finder.
+pub fn key_refs(c: &Command, argv: &[Bytes]) -> Vec<(usize, &'static str)> {
     let variable = c.key_specs.iter().any(|k| k.has_flag("variable_flags"));
     if !variable {
         if let Some(keys) = keys_by_specs(c, argv) {
@@ -516,8 +517,9 @@ pub fn key_positions(c: &Command, argv: &[Bytes]) -> Vec<usize> {
 
 /// XREAD and XREADGROUP's key finder (Redis's `xreadGetKeys`): skip the
 /// options up to the first `STREAMS`; the keys are the first half of what
-/// follows it. No keys on a syntax error.
-pub fn xread_keys(argv: &[Bytes]) -> Vec<usize> {
+/// follows it. No keys on a syntax error. (The key spec finds the same keys
+/// whenever this finds any, so its flags, none, never show.)
+pub fn xread_keys(argv: &[Bytes]) -> Vec<(usize, &'static str)> {
     let argc = argv.len();
     let mut streams = None;
     let mut i = 1;
@@ -543,12 +545,21 @@ pub fn xread_keys(argv: &[Bytes]) -> Vec<usize> {
     if num == 0 || num % 2 != 0 {
         return Vec::new();
     }
-    (pos + 1..pos + 1 + num / 2).collect()
+    (pos + 1..pos + 1 + num / 2).map(|i| (i, "")).collect()
 }
 
-/// SET's key finder (Redis's `setGetKeys`): the key is always argument 1.
-pub fn first_arg_key(_argv: &[Bytes]) -> Vec<usize> {
-    vec![1]
+/// SET's key finder (Redis's `setGetKeys`): the key is argument 1; with a
+/// `GET` among the options it is read too (`RW access update`), else only
+/// overwritten (`OW update`).
+pub fn set_keys(argv: &[Bytes]) -> Vec<(usize, &'static str)> {
+    let get = argv.iter().skip(3).any(|a| a.eq_ignore_ascii_case(b"get"));
+    vec![(1, if get { "RW access update" } else { "OW update" })]
+}
+
+/// The reply of COMMAND GETKEYSANDFLAGS for one key: `[key, flags]`.
+pub fn key_and_flags_reply(key: &Bytes, flags: &'static str) -> Reply {
+    let flags = flags.split(' ').filter(|f| !f.is_empty());
+    Reply::Array(vec![Reply::Bulk(key.clone()), status_set(flags)])
 }
 
 #[cfg(test)]
@@ -563,9 +574,9 @@ mod tests {
     fn keys(table: &Table, line: &str) -> Vec<String> {
         let argv = argv(line);
         let cmd = table.get(&argv[0]).expect("command").cmd;
-        key_positions(cmd, &argv)
+        key_refs(cmd, &argv)
             .into_iter()
-            .map(|i| String::from_utf8_lossy(&argv[i]).into_owned())
+            .map(|(i, _)| String::from_utf8_lossy(&argv[i]).into_owned())
             .collect()
     }
 
@@ -579,7 +590,7 @@ mod tests {
         assert_eq!(keys(&t, "xread STREAMS a b 0"), ["a"]);
         // Out-of-range spec: xreadGetKeys finds nothing.
         assert!(keys(&t, "xread STREAMS a").is_empty());
-        assert_eq!(xread_keys(&argv("xread COUNT 1 STREAMS a 0")), [4]);
+        assert_eq!(xread_keys(&argv("xread COUNT 1 STREAMS a 0")), [(4, "")]);
         assert!(xread_keys(&argv("xread BOGUS STREAMS a 0")).is_empty());
     }
 
@@ -589,6 +600,8 @@ mod tests {
         assert_eq!(keys(&t, "mset a 1 b 2"), ["a", "b"]);
         assert_eq!(keys(&t, "set k v GET"), ["k"]);
         assert_eq!(keys(&t, "del a b c"), ["a", "b", "c"]);
+        assert_eq!(set_keys(&argv("set k get")), [(1, "OW update")]);
+        assert_eq!(set_keys(&argv("set k v gEt")), [(1, "RW access update")]);
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub mod flags {
     /// Sluice-internal: run with the keyspace gate held exclusively.
     pub const EXCLUSIVE: u32 = 1 << 30;
 
-    /// Flag names in COMMAND INFO order.
+    /// Flag names in COMMAND INFO order (Redis 7.0's `addReplyCommandFlags`).
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),
         (READONLY, "readonly"),
@@ -70,15 +70,16 @@ pub mod flags {
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
-        (MAY_REPLICATE, "may_replicate"),
+        // may_replicate exists but Redis 7.0's COMMAND INFO hides it on purpose.
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
     ];
 }
 
-/// A command's own key finder (COMMAND GETKEYS): the positions of the keys in argv.
-pub type KeyFinder = fn(&[Bytes]) -> Vec<usize>;
+/// A command's own key finder (COMMAND GETKEYS): the keys in argv, each as
+/// its position and its key-spec flags (`RW access update`).
+pub type KeyFinder = fn(&[Bytes]) -> Vec<(usize, &'static str)>;
 
 /// A command handler: arguments include the command name (and subcommand) at the front.
 pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> CmdResult<Reply>;
@@ -114,7 +115,7 @@ pub struct Command {
     /// Argument documentation for COMMAND DOCS (and redis-cli's hints).
     pub args: &'static [docs::Arg],
     /// The command's own key finder, for COMMAND GETKEYS when the key specs
-    /// cannot tell (Redis's `getkeys_proc`): positions of the keys in argv.
+    /// cannot tell (Redis's `getkeys_proc`).
     pub getkeys: Option<KeyFinder>,
     /// None for a container whose work is done by its subcommands.
     pub handler: Option<Handler>,

@@ -314,6 +314,20 @@ static COMMAND_SUBCOMMANDS: &[Command] = &[
         )
     },
     Command {
+        since: "7.0.0",
+        summary: "Extract keys and access flags given a full Redis command",
+        complexity: "O(N) where N is the number of arguments to the command",
+        acl: &["connection"],
+        ..Command::new(
+            "getkeysandflags",
+            -4,
+            LOADING | STALE,
+            (0, 0, 0),
+            "server",
+            command_getkeys,
+        )
+    },
+    Command {
         since: "2.8.13",
         summary: "Get array of specific Redis command details, or all when no argument is given.",
         complexity: "O(N) where N is the number of commands to look up",
@@ -1089,7 +1103,9 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     Ok(Reply::Array(names))
 }
 
-/// `COMMAND GETKEYS command [arg ...]`, as Redis 7.0's `getKeysSubcommandImpl`.
+/// `COMMAND GETKEYS command [arg ...]` and `COMMAND GETKEYSANDFLAGS command
+/// [arg ...]` (each key with its key-spec flags), as Redis 7.0's
+/// `getKeysSubcommandImpl`.
 fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let table = &ctx.shared.table;
     let argv = &args[2..];
@@ -1114,13 +1130,17 @@ fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             "Invalid number of arguments specified for command",
         ));
     }
-    let keys = docs::key_positions(c, argv);
+    let keys = docs::key_refs(c, argv);
     if keys.is_empty() {
         return Err(Error::err("Invalid arguments specified for command"));
     }
+    let with_flags = args[1].eq_ignore_ascii_case(b"getkeysandflags");
     Ok(Reply::Array(
         keys.into_iter()
-            .map(|i| Reply::Bulk(argv[i].clone()))
+            .map(|(i, flags)| match with_flags {
+                true => docs::key_and_flags_reply(&argv[i], flags),
+                false => Reply::Bulk(argv[i].clone()),
+            })
             .collect(),
     ))
 }
@@ -1145,6 +1165,8 @@ fn command_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
             "    commands are returned.",
             "GETKEYS <full-command>",
             "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
         ],
     ))
 }

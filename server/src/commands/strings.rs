@@ -57,7 +57,7 @@ pub static COMMANDS: &[Command] = &[
         a::pure("keepttl", "KEEPTTL").since("6.0.0"),
     ]).opt(),
         ],
-        getkeys: Some(super::docs::first_arg_key),
+        getkeys: Some(super::docs::set_keys),
         ..Command::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "string", set)
     },
     Command {
