@@ -52,10 +52,11 @@ impl ArgType {
     }
 }
 
-/// Argument flags (COMMAND DOCS `flags`).
+/// Argument flags (COMMAND DOCS `flags`). Redis also has
+/// `multiple_token` and per-argument `summary`; no command Sluice serves
+/// uses them.
 pub const OPTIONAL: u8 = 1;
 pub const MULTIPLE: u8 = 2;
-pub const MULTIPLE_TOKEN: u8 = 4;
 
 /// One documented argument; empty strings mean "absent".
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +66,6 @@ pub struct Arg {
     /// Index into the command's key specs (for `key` arguments), else -1.
     pub key_spec_index: i32,
     pub token: &'static str,
-    pub summary: &'static str,
     pub since: &'static str,
     pub deprecated_since: &'static str,
     pub flags: u8,
@@ -76,10 +76,6 @@ pub struct Arg {
 impl Arg {
     pub const fn tok(mut self, token: &'static str) -> Arg {
         self.token = token;
-        self
-    }
-    pub const fn summary(mut self, summary: &'static str) -> Arg {
-        self.summary = summary;
         self
     }
     pub const fn since(mut self, version: &'static str) -> Arg {
@@ -98,10 +94,6 @@ impl Arg {
         self.flags |= MULTIPLE;
         self
     }
-    pub const fn multi_token(mut self) -> Arg {
-        self.flags |= MULTIPLE_TOKEN;
-        self
-    }
 }
 
 /// Constructors for [`Arg`], used by the command tables as `a::key("key", 0)`.
@@ -114,7 +106,6 @@ pub mod arg {
             kind,
             key_spec_index: -1,
             token: "",
-            summary: "",
             since: "",
             deprecated_since: "",
             flags: 0,
@@ -223,7 +214,6 @@ fn arg_reply(a: &Arg) -> Reply {
     }
     for (field, value) in [
         ("token", a.token),
-        ("summary", a.summary),
         ("since", a.since),
         ("deprecated_since", a.deprecated_since),
     ] {
@@ -232,11 +222,7 @@ fn arg_reply(a: &Arg) -> Reply {
         }
     }
     if a.flags != 0 {
-        let names = [
-            (OPTIONAL, "optional"),
-            (MULTIPLE, "multiple"),
-            (MULTIPLE_TOKEN, "multiple_token"),
-        ];
+        let names = [(OPTIONAL, "optional"), (MULTIPLE, "multiple")];
         let set = names
             .iter()
             .filter(|(f, _)| a.flags & f != 0)

@@ -158,6 +158,8 @@ pub static COMMANDS: &[Command] = &[
         // 7.0.15's docs plus MAXCOUNT/MAXSIZE (8.10.0, after COUNT, as on the
         // redis.io XREADGROUP page) and CLAIM (8.4.0, after BLOCK: redis
         // unstable `src/commands/xreadgroup.json`, redis/docs xreadgroup.md).
+        // The history line is XREAD's (xread.json, 8.10.0): no stored
+        // xreadgroup.json of 8.10 shows its own, and the options came together.
         history: &[("8.10.0", "Added the `MAXCOUNT` and `MAXSIZE` options")],
         acl: &["stream"],
         key_specs: &[

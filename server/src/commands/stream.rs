@@ -59,7 +59,8 @@ pub static COMMANDS: &[Command] = &[
     // Redis 7.0.15's docs, plus the Redis 8.x arguments Sluice implements:
     // `KEEPREF | DELREF | ACKED` (8.2.0) and `IDMPAUTO pid | IDMP pid iid`
     // (8.6.0), named and placed as in redis/docs `content/commands/xadd.md`
-    // (PR #2637). The `since` of each new argument is its release.
+    // (PR #2637). The `since` of each new argument is its release (the
+    // upstream front matter has none on these two; Sluice states it).
     Command {
         since: "5.0.0",
         summary: "Appends a new entry to a stream",
