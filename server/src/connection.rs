@@ -352,9 +352,12 @@ impl Connection {
     }
 
     /// Waits for a key change (Some(true)) or the deadline (Some(false)).
-    /// Input that arrives meanwhile is buffered for later, as Redis does; a
+    /// Meanwhile the replies of commands run before the blocked one are
+    /// written out, and input is read and kept for later, as Redis does; a
     /// client that hangs up, overflows its query buffer or is killed ends the
-    /// wait with None, so it leaves the queue of waiters at once.
+    /// wait with None, so it leaves the queue of waiters at once. Writing
+    /// never holds up the wait: a client that does not read still gets (and
+    /// passes on) its turns.
     async fn wait_blocked(
         &mut self,
         blocked: &crate::keyspace::events::Blocked<'_>,
@@ -367,24 +370,35 @@ impl Connection {
             }
         };
         tokio::pin!(sleep);
+        let shared = &*self.shared;
+        let info = &self.client.info;
+        let (mut rd, mut wr) = self.socket.split();
         loop {
             if self.rbuf.capacity() - self.rbuf.len() < 4096 {
                 self.rbuf.reserve(16 * 1024);
             }
             tokio::select! {
                 biased;
-                _ = self.client.info.kill.cancelled() => return None,
-                _ = self.shared.shutdown.cancelled() => return None,
+                _ = info.kill.cancelled() => return None,
+                _ = shared.shutdown.cancelled() => return None,
                 _ = blocked.notified() => return Some(true),
                 _ = &mut sleep => return Some(false),
-                n = self.socket.read_buf(&mut self.rbuf) => {
+                n = wr.write_buf(&mut self.wbuf), if !self.wbuf.is_empty() => {
                     let n = n.unwrap_or(0);
                     if n == 0 {
                         return None;
                     }
-                    self.shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
-                    self.touch();
-                    let limit = self.shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
+                    shared.stats.net_output_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    info.last_ms.store(shared.clock.now_ms(), Ordering::Relaxed);
+                }
+                n = rd.read_buf(&mut self.rbuf) => {
+                    let n = n.unwrap_or(0);
+                    if n == 0 {
+                        return None;
+                    }
+                    shared.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+                    info.last_ms.store(shared.clock.now_ms(), Ordering::Relaxed);
+                    let limit = shared.runtime.query_buffer_limit.load(Ordering::Relaxed);
                     if self.rbuf.len() as i64 > limit {
                         tracing::warn!("closing client that reached max query buffer length");
                         return None;

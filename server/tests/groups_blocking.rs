@@ -729,3 +729,60 @@ async fn consumers_of_two_groups_each_take_turns_within_their_group() {
     assert_eq!(readers[3].read_in_time().await, entries_reply(&["2-1"]));
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn replies_before_a_blocking_command_are_sent_while_it_waits() {
+    let h = start(None).await;
+    let mut c = Conn::open(h.local_addr()).await;
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
+        .await;
+    let mut r = Conn::open(h.local_addr()).await;
+    // One write: XLEN, then a read that blocks, then commands queued behind it.
+    let mut batch = Vec::new();
+    for cmd in [
+        &["XLEN", "s"][..],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c0",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &["XPENDING", "s", "g"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c0",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    ] {
+        batch.push(format!("*{}\r\n", cmd.len()));
+        for a in cmd {
+            batch.push(format!("${}\r\n{a}\r\n", a.len()));
+        }
+    }
+    use tokio::io::AsyncWriteExt;
+    r.sock.write_all(batch.concat().as_bytes()).await.unwrap();
+    assert_eq!(r.read_in_time().await, ":0\r\n");
+    wait_blocked(&mut c, 1).await;
+    c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
+    assert_eq!(r.read_in_time().await, entries_reply(&["1-1"]));
+    // The XPENDING behind it runs and is answered while the next read blocks.
+    assert_eq!(
+        r.read_in_time().await,
+        "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$2\r\nc0\r\n$1\r\n1\r\n"
+    );
+    wait_blocked(&mut c, 1).await;
+    c.cmd(&["XADD", "s", "2-1", "f", "v"]).await;
+    assert_eq!(r.read_in_time().await, entries_reply(&["2-1"]));
+    h.shutdown().await;
+}
