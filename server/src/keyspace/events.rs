@@ -30,17 +30,22 @@
 //! What this cannot give: Redis runs a write and its round as one step, while
 //! here a write on another connection may land while a holder runs; if the
 //! holder's run sees it, the holder may take what Redis would have given to
-//! an older waiter in the next round (a write is answered before its round
-//! ends, so this needs a second write within that round's last few
-//! microseconds).
+//! an older waiter in the next round. It takes a second write landing in the
+//! microseconds while a younger waiter's run reads the stream, after the
+//! older ones found nothing; tests that wait for each reply cannot hit it.
+//! Restarting rounds also means that a steady run of writes that give the
+//! oldest waiters nothing (they block again each time) delays younger ones
+//! until the writes pause; an XADD always serves the oldest waiter of each
+//! group on the key, which then leaves the queue, so XADDs cannot do that.
 //!
 //! Invariants (all under the one mutex):
 //! - `KeyWaiters::list` holds each registration in registration order
 //!   (removal keeps the order);
 //! - `turn`, when set, names a waiter registered in `list` with `ordered`;
-//! - a turn only moves on when its holder has run with it ([`Blocked::run`])
-//!   or unregisters ([`Blocked`]'s drop: served, timed out, killed,
-//!   disconnected, or its future dropped), so a round never gets stuck.
+//! - a turn only moves on when its holder has run with it ([`Blocked::run`]),
+//!   unregisters ([`Blocked`]'s drop: served, timed out, killed,
+//!   disconnected, or its future dropped), or a change restarts the round
+//!   before the holder started; so a round never gets stuck.
 
 use bytes::Bytes;
 use parking_lot::Mutex;
