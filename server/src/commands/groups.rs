@@ -20,7 +20,7 @@ use crate::keyspace::{Entry, Value};
 use crate::protocol::Reply;
 use crate::stream::group::nack::count_value;
 use crate::stream::group::{AutoClaimOpts, ClaimOpts, Group, StreamMeta, INVALID_ENTRIES_READ};
-use crate::stream::{id as sid, Stream, StreamId};
+use crate::stream::{id as sid, ArrayBuf, Stream, StreamId};
 use bytes::Bytes;
 use std::time::Duration;
 
@@ -677,8 +677,8 @@ fn serve_group_inner(
     let serve = if history {
         true
     } else {
-        match s.last_entry() {
-            Some(e) if e.id > g.last_id => {
+        match s.last_live_id() {
+            Some(last) if last > g.last_id => {
                 start = g.last_id;
                 true
             }
@@ -725,7 +725,8 @@ fn serve_group_inner(
         return Ok(Some(Reply::Array(items)));
     }
     let m = meta(s);
-    let mut body = Vec::new();
+    let mut out = ArrayBuf::with_capacity(super::stream::READ_BUF);
+    let body = out.body();
     let mut n = 0usize;
     for e in s.range(from, StreamId::MAX) {
         if (count != 0 && n == count) || budget.full() {
@@ -733,7 +734,7 @@ fn serve_group_inner(
         }
         g.advance(e.id, &m);
         let before = body.len();
-        e.write_resp(&mut body);
+        e.write_resp(body);
         budget.add_entry(body.len() - before);
         if !a.noack {
             g.deliver(e.id, slot, now);
@@ -741,7 +742,7 @@ fn serve_group_inner(
         n += 1;
     }
     budget.close_stream(true);
-    Ok(Some(raw_array(n, body)))
+    Ok(Some(Reply::Raw(out.finish(n))))
 }
 
 /// `XREADGROUP GROUP group consumer [COUNT n] [MAXCOUNT n] [MAXSIZE n] [BLOCK ms] [CLAIM ms] [NOACK] STREAMS key... id...`

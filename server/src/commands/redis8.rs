@@ -15,7 +15,7 @@ use crate::stream::group::nack::{count_value, NackMode};
 use crate::stream::group::Group;
 use crate::stream::idmp::{self, Idmp};
 use crate::stream::refs::RefPolicy;
-use crate::stream::{id, write_array_len, Stream, StreamId};
+use crate::stream::{id, write_array_len, ArrayBuf, Stream, StreamId};
 use bytes::Bytes;
 use std::sync::atomic::Ordering;
 
@@ -651,7 +651,7 @@ pub fn serve_claim(
         .into_iter()
         .filter(|(id, _)| s.get(*id).is_some())
         .collect();
-    let has_new = matches!(s.last_entry(), Some(e) if e.id > g.last_id);
+    let has_new = s.last_live_id().is_some_and(|last| last > g.last_id);
     if claimable.is_empty() && !has_new {
         return None;
     }
@@ -659,7 +659,8 @@ pub fn serve_claim(
         return None;
     }
     let full = |n: usize, budget: &ReplyBudget| (count != 0 && n == count) || budget.full();
-    let mut body = Vec::new();
+    let mut out = ArrayBuf::with_capacity(super::stream::READ_BUF);
+    let body = out.body();
     let mut n = 0usize;
     for (id, nack) in claimable {
         if full(n, budget) {
@@ -667,7 +668,7 @@ pub fn serve_claim(
         }
         let idle = g.idle(&nack, now);
         let before = body.len();
-        if push_claim_entry(&mut body, s, id, idle, count_value(nack.count)) {
+        if push_claim_entry(body, s, id, idle, count_value(nack.count)) {
             g.claim_delivered(id, slot, now);
             budget.add_entry(body.len() - before);
             n += 1;
@@ -683,7 +684,7 @@ pub fn serve_claim(
                 }
                 g.advance(e.id, &m);
                 let before = body.len();
-                push_claim_entry(&mut body, s, e.id, 0, 0);
+                push_claim_entry(body, s, e.id, 0, 0);
                 budget.add_entry(body.len() - before);
                 if !noack {
                     g.deliver(e.id, slot, now);
@@ -693,10 +694,7 @@ pub fn serve_claim(
         }
     }
     budget.close_stream(true);
-    let mut out = Vec::with_capacity(body.len() + 16);
-    write_array_len(&mut out, n);
-    out.extend_from_slice(&body);
-    Some(Reply::Raw(Bytes::from(out)))
+    Some(Reply::Raw(out.finish(n)))
 }
 
 /// When a blocked `XREADGROUP ... CLAIM min_idle` can next claim from this

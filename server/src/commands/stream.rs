@@ -16,7 +16,7 @@ use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
 use crate::protocol::Reply;
 use crate::stream::id::{self, ParsedId};
-use crate::stream::{write_array_len, AddError, AddId, NodeLimits, Stream, StreamId, Trim};
+use crate::stream::{AddError, AddId, ArrayBuf, NodeLimits, Stream, StreamId, Trim};
 use bytes::Bytes;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -327,20 +327,21 @@ fn entries_reply<'a>(
     iter: impl Iterator<Item = crate::stream::EntryRef<'a>>,
     count: usize,
 ) -> Reply {
-    let mut body = Vec::new();
+    let mut out = ArrayBuf::with_capacity(READ_BUF);
+    let body = out.body();
     let mut n = 0;
     for e in iter {
         if count != 0 && n == count {
             break;
         }
-        e.write_resp(&mut body);
+        e.write_resp(body);
         n += 1;
     }
-    let mut out = Vec::with_capacity(body.len() + 16);
-    write_array_len(&mut out, n);
-    out.extend_from_slice(&body);
-    Reply::Raw(Bytes::from(out))
+    Reply::Raw(out.finish(n))
 }
+
+/// First allocation for a read's entries (grown as needed).
+pub const READ_BUF: usize = 4096;
 
 /// [`entries_reply`] for XREAD: at most `count` entries (0 = all), stopping
 /// early when the reply's MAXCOUNT / MAXSIZE budget is used up.
@@ -349,21 +350,19 @@ fn budgeted_entries_reply<'a>(
     count: usize,
     budget: &mut ReplyBudget,
 ) -> Reply {
-    let mut body = Vec::new();
+    let mut out = ArrayBuf::with_capacity(READ_BUF);
+    let body = out.body();
     let mut n = 0;
     for e in iter {
         if (count != 0 && n == count) || budget.full() {
             break;
         }
         let before = body.len();
-        e.write_resp(&mut body);
+        e.write_resp(body);
         budget.add_entry(body.len() - before);
         n += 1;
     }
-    let mut out = Vec::with_capacity(body.len() + 16);
-    write_array_len(&mut out, n);
-    out.extend_from_slice(&body);
-    Reply::Raw(Bytes::from(out))
+    Reply::Raw(out.finish(n))
 }
 
 // ---- trimming arguments (XADD and XTRIM) ----
@@ -766,7 +765,7 @@ fn xsetid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     let r = stream_mut(ctx, &args[1], |s| -> CmdResult<()> {
         if !s.is_empty() {
-            let top = s.last_entry().map(|e| e.id).unwrap_or_default();
+            let top = s.last_live_id().unwrap_or_default();
             if id < top {
                 return Err(Error::err(
                     "The ID specified in XSETID is smaller than the target stream top item",
@@ -926,7 +925,7 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     // key that is no longer a stream is waited on again, as Redis does.
     let mut from = Vec::with_capacity(keys.len());
     for (key, idarg) in keys.iter().zip(r.ids(args)) {
-        let info = match stream_ref(ctx, key, |s| (s.last_id(), s.last_entry().map(|e| e.id))) {
+        let info = match stream_ref(ctx, key, |s| (s.last_id(), s.last_live_id())) {
             Ok(v) => v,
             Err(_) if rerun => None,
             Err(e) => return Err(e),
@@ -957,7 +956,7 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let count = budget.stream_count(r.count);
         let mut stop = false;
         let got = match stream_ref(ctx, key, |s| {
-            let has = s.last_entry().map(|e| e.id > after).unwrap_or(false);
+            let has = s.last_live_id().is_some_and(|last| last > after);
             // `after` below the last entry has a successor.
             let start = after.next().filter(|_| has)?;
             if !budget.try_open(key) {

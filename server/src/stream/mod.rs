@@ -175,6 +175,42 @@ impl std::fmt::Debug for EntryRef<'_> {
     }
 }
 
+/// The wire form of an array whose length is known only once its elements
+/// are written (a read's entries): the elements go into a buffer that
+/// starts with room for the longest `*n\r\n`, and [`ArrayBuf::finish`] puts
+/// the header right before them, so the reply is never copied to prepend it.
+pub struct ArrayBuf {
+    buf: Vec<u8>,
+}
+
+impl ArrayBuf {
+    /// `*` + 20 digits + CRLF.
+    const HEAD: usize = 23;
+
+    /// `capacity`: the expected bytes of the elements.
+    pub fn with_capacity(capacity: usize) -> ArrayBuf {
+        let mut buf = Vec::with_capacity(Self::HEAD + capacity);
+        buf.resize(Self::HEAD, 0);
+        ArrayBuf { buf }
+    }
+
+    /// Where the elements are appended.
+    pub fn body(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    /// The array of `n` elements.
+    pub fn finish(mut self, n: usize) -> bytes::Bytes {
+        let mut b = itoa::Buffer::new();
+        let digits = b.format(n).as_bytes();
+        let start = Self::HEAD - digits.len() - 3;
+        self.buf[start] = b'*';
+        self.buf[start + 1..Self::HEAD - 2].copy_from_slice(digits);
+        self.buf[Self::HEAD - 2..Self::HEAD].copy_from_slice(b"\r\n");
+        bytes::Bytes::from(self.buf).slice(start..)
+    }
+}
+
 /// Appends `*n\r\n`.
 pub fn write_array_len(out: &mut Vec<u8>, n: usize) {
     out.push(b'*');
@@ -410,6 +446,17 @@ impl Stream {
     }
 
     /// The last live entry (one forward pass over the tail node, no allocation).
+    /// The ID of the last live entry, as `last_entry().map(|e| e.id)`, but
+    /// without decoding the tail node when it has no deleted entry (then its
+    /// last entry is live): the readers' "is there anything new" check.
+    pub fn last_live_id(&self) -> Option<StreamId> {
+        let node = self.nodes.values().rev().find(|n| n.live > 0)?;
+        if node.deleted == 0 {
+            return Some(node.last);
+        }
+        node.heads().filter(|h| !h.deleted()).last().map(|h| h.id)
+    }
+
     pub fn last_entry(&self) -> Option<EntryRef<'_>> {
         for node in self.nodes.values().rev() {
             if node.live == 0 {

@@ -292,6 +292,7 @@ mod model {
                 prop_assert_eq!(s.first_id(), m.entries.keys().next().copied().unwrap_or_default());
                 prop_assert_eq!(s.first_entry().map(|e| e.id), m.entries.keys().next().copied());
                 prop_assert_eq!(s.last_entry().map(|e| e.id), m.entries.keys().next_back().copied());
+                prop_assert_eq!(s.last_live_id(), m.entries.keys().next_back().copied());
                 if max_entries > 0 {
                     for (_, live, deleted) in s.nodes_summary() {
                         prop_assert!((live + deleted) as i64 <= max_entries);
@@ -299,5 +300,17 @@ mod model {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn array_buf_puts_the_header_before_the_elements() {
+    for n in [0usize, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+        let mut a = ArrayBuf::with_capacity(8);
+        a.body().extend_from_slice(b"$1\r\nx\r\n");
+        let mut want = Vec::new();
+        write_array_len(&mut want, n);
+        want.extend_from_slice(b"$1\r\nx\r\n");
+        assert_eq!(&a.finish(n)[..], &want[..], "n={n}");
     }
 }
