@@ -6,12 +6,15 @@
 #
 #   cargo build --release -p sluice-server
 #   bash benches/instructions.sh [sluice-binary ...]
+#   WORKLOADS="xlen xadd" bash benches/instructions.sh    # a subset
 #
 # For each server: start it under callgrind with instrumentation off, load
 # 20,000 entries (`XADD s <id> field1 <16 hex> field2 <8 digits>`) with
 # `redis-cli --pipe`, switch instrumentation on, run the workload, switch it
 # off. Workloads: 2,000 `XREAD COUNT 100` from spread positions; 190
-# `XREADGROUP COUNT 100 ... >` (the whole stream once). Every thread of the
+# `XREADGROUP COUNT 100 ... >` (the whole stream once); 20,000 `XADD s2 *`
+# of the same entries; 20,000 `XLEN s` (per-command overhead); 20,000 `XACK`
+# of the entries a group read before counting started. Every thread of the
 # server is counted (Sluice's tokio workers, Redis's main thread and
 # background threads). Needs valgrind, redis-server, redis-cli, python3.
 set -euo pipefail
@@ -43,6 +46,20 @@ with open(f"{d}/xreadgroup.resp", "w") as f:
     f.write(cmd("XGROUP", "CREATE", "s", "g", "0"))
     for i in range(190):
         f.write(cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", 100, "STREAMS", "s", ">"))
+with open(f"{d}/xadd.resp", "w") as f:
+    for i in range(20000):
+        f.write(cmd("XADD", "s2", "*", "field1", f"{(i * 2654435761) % (1 << 64):016x}",
+                    "field2", 10000000 + (i * 7919) % 90000000))
+with open(f"{d}/xlen.resp", "w") as f:
+    for i in range(20000):
+        f.write(cmd("XLEN", "s"))
+# Run before counting starts: the group reads everything, so all is pending.
+with open(f"{d}/xack.setup.resp", "w") as f:
+    f.write(cmd("XGROUP", "CREATE", "s", "g", "0"))
+    f.write(cmd("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"))
+with open(f"{d}/xack.resp", "w") as f:
+    for i in range(20000):
+        f.write(cmd("XACK", "s", "g", ids(i)))
 EOF
 
 free_port() {
@@ -63,6 +80,9 @@ count() {
         sleep 0.1
     done
     redis-cli -p "$port" --pipe <"$work/load.resp" >/dev/null
+    if [ -f "$work/$wl.setup.resp" ]; then
+        redis-cli -p "$port" --pipe <"$work/$wl.setup.resp" >/dev/null
+    fi
     callgrind_control -i on "$vp" >/dev/null 2>&1
     redis-cli -p "$port" --pipe <"$work/$wl.resp" >/dev/null
     callgrind_control -i off "$vp" >/dev/null 2>&1
@@ -73,7 +93,8 @@ count() {
 }
 
 printf '%-12s %-40s %15s %8s\n' workload server instructions vs-redis
-for wl in xread xreadgroup; do
+workloads=${WORKLOADS:-xread xreadgroup xadd xlen xack}
+for wl in $workloads; do
     redis=$(count "$wl" redis-server --save "" --appendonly no --bind 127.0.0.1)
     printf '%-12s %-40s %15s %8s\n' "$wl" redis-server "$redis" 1.00
     for b in "${bins[@]}"; do
