@@ -20,6 +20,24 @@ async fn sluice() -> (sluice_server::ServerHandle, Client) {
     (server, client)
 }
 
+/// Sluice's COMMAND DOCS lists the 8.x commands and options, so the client
+/// takes every newer path on it without being told to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detects_sluice_capabilities() {
+    let (server, c) = sluice().await;
+    let caps = c.capabilities();
+    assert!(
+        caps.xackdel
+            && caps.xnack
+            && caps.xreadgroup_claim
+            && caps.acked_trim
+            && caps.idmp
+            && caps.read_caps,
+        "{caps:?}"
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn producer_round_trip_keeps_fields_in_order() {
     let (server, c) = sluice().await;
@@ -141,5 +159,25 @@ async fn newer_command_paths() {
     patterns::max_batch_bytes(&c, "{n-maxsize}").await;
     patterns::restart_resumes_own_history(&c, "{n-resume}").await;
     patterns::soak(&c, "{n-soak}", 3_000, 9).await;
+    server.shutdown().await;
+}
+
+/// The Redis 7.0 fallbacks (XAUTOCLAIM loop, XACK, XCLAIM release, MINID
+/// trimming, WATCH/MULTI idempotence, COUNT-only batches) run against Sluice
+/// too, since the client detects the newer commands on it by default.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn baseline_command_paths() {
+    let (server, c) = sluice().await;
+    let c = c.with_capabilities(sluice_client::Capabilities::baseline());
+    patterns::crash_recovery(&c, "{b-crash}").await;
+    patterns::poison_to_dlq(&c, "{b-poison}").await;
+    patterns::transient_then_success(&c, "{b-transient}").await;
+    patterns::trim_two_groups(&c, "{b-trim}").await;
+    patterns::shutdown_releases_in_flight(&c, "{b-shut}").await;
+    patterns::producer_retention_keeps_unread(&c, "{b-ret}").await;
+    patterns::delete_acked(&c, "{b-del}").await;
+    patterns::max_batch_bytes(&c, "{b-maxsize}").await;
+    patterns::restart_resumes_own_history(&c, "{b-resume}").await;
+    patterns::soak(&c, "{b-soak}", 3_000, 11).await;
     server.shutdown().await;
 }
