@@ -143,22 +143,31 @@ async fn soak_10k() {
     server.shutdown().await;
 }
 
+/// Every pattern through one set of command paths (keys prefixed `p`).
+async fn all_patterns(c: &Client, p: &str) {
+    let k = |name: &str| format!("{{{p}-{name}}}");
+    patterns::crash_recovery(c, &k("crash")).await;
+    patterns::poison_to_dlq(c, &k("poison")).await;
+    patterns::transient_then_success(c, &k("transient")).await;
+    patterns::trim_two_groups(c, &k("trim")).await;
+    patterns::shutdown_releases_in_flight(c, &k("shut")).await;
+    patterns::producer_retention_keeps_unread(c, &k("ret")).await;
+    patterns::delete_acked(c, &k("del")).await;
+    patterns::max_batch_bytes(c, &k("maxsize")).await;
+    patterns::restart_resumes_own_history(c, &k("resume")).await;
+    patterns::soak(c, &k("soak"), 3_000, 9).await;
+}
+
 /// The newer-command paths (XREADGROUP CLAIM, XACKDEL, XNACK, ACKED trimming,
-/// XADD IDMP), which Sluice implements, run live with the same scenarios.
+/// XADD IDMP, MAXSIZE), which Sluice implements, run live with the same scenarios.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn newer_command_paths() {
     let (server, c) = sluice().await;
-    let c = c.with_capabilities(sluice_client::Capabilities::all());
-    patterns::crash_recovery(&c, "{n-crash}").await;
-    patterns::poison_to_dlq(&c, "{n-poison}").await;
-    patterns::transient_then_success(&c, "{n-transient}").await;
-    patterns::trim_two_groups(&c, "{n-trim}").await;
-    patterns::shutdown_releases_in_flight(&c, "{n-shut}").await;
-    patterns::producer_retention_keeps_unread(&c, "{n-ret}").await;
-    patterns::delete_acked(&c, "{n-del}").await;
-    patterns::max_batch_bytes(&c, "{n-maxsize}").await;
-    patterns::restart_resumes_own_history(&c, "{n-resume}").await;
-    patterns::soak(&c, "{n-soak}", 3_000, 9).await;
+    all_patterns(
+        &c.with_capabilities(sluice_client::Capabilities::all()),
+        "n",
+    )
+    .await;
     server.shutdown().await;
 }
 
@@ -168,16 +177,10 @@ async fn newer_command_paths() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baseline_command_paths() {
     let (server, c) = sluice().await;
-    let c = c.with_capabilities(sluice_client::Capabilities::baseline());
-    patterns::crash_recovery(&c, "{b-crash}").await;
-    patterns::poison_to_dlq(&c, "{b-poison}").await;
-    patterns::transient_then_success(&c, "{b-transient}").await;
-    patterns::trim_two_groups(&c, "{b-trim}").await;
-    patterns::shutdown_releases_in_flight(&c, "{b-shut}").await;
-    patterns::producer_retention_keeps_unread(&c, "{b-ret}").await;
-    patterns::delete_acked(&c, "{b-del}").await;
-    patterns::max_batch_bytes(&c, "{b-maxsize}").await;
-    patterns::restart_resumes_own_history(&c, "{b-resume}").await;
-    patterns::soak(&c, "{b-soak}", 3_000, 11).await;
+    all_patterns(
+        &c.with_capabilities(sluice_client::Capabilities::baseline()),
+        "b",
+    )
+    .await;
     server.shutdown().await;
 }

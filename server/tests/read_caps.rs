@@ -9,26 +9,9 @@
 
 use proptest::prelude::*;
 use sluice_server::clock::Clock;
-use sluice_server::Server;
 
 mod support;
-use support::{frame_len, Conn};
-
-const T0: u64 = 1_700_000_000_000;
-
-async fn start(clock: &Clock) -> sluice_server::ServerHandle {
-    Server::builder()
-        .port(0)
-        .clock(clock.clone())
-        .bind()
-        .await
-        .expect("bind")
-        .spawn()
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{}\r\n", s.len(), s)
-}
+use support::{bulk, claim_entry, frame_len, start_on, three_entries_and_group, Conn, T0};
 
 /// A parsed RESP2 value with the exact bytes it was read from.
 #[derive(Debug, Clone)]
@@ -318,7 +301,7 @@ proptest! {
     fn capped_reads_follow_the_rule(ops in prop::collection::vec(op(), 1..40)) {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
-            let h = start(&Clock::fixed(T0)).await;
+            let h = start_on(&Clock::fixed(T0)).await;
             let mut c = Conn::open(h.local_addr()).await;
             run(&mut c, ops).await;
             h.shutdown().await;
@@ -331,12 +314,9 @@ proptest! {
 #[tokio::test]
 async fn maxsize_counts_claimed_entries_exactly() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
-    for id in ["1-0", "2-0", "3-0"] {
-        c.cmd(&["XADD", "s", id, "f", "v"]).await;
-    }
-    c.cmd(&["XGROUP", "CREATE", "s", "g", "0"]).await;
+    three_entries_and_group(&mut c).await;
     c.cmd(&[
         "XREADGROUP",
         "GROUP",
@@ -350,12 +330,7 @@ async fn maxsize_counts_claimed_entries_exactly() {
     ])
     .await;
     clock.advance(12_345);
-    let entry = |id: &str, idle: i64, n: i64| {
-        format!(
-            "*4\r\n{}*2\r\n$1\r\nf\r\n$1\r\nv\r\n:{idle}\r\n:{n}\r\n",
-            bulk(id)
-        )
-    };
+    let entry = claim_entry;
     // Reply so far: "*1\r\n*2\r\n$1\r\ns\r\n*N\r\n" (19) + entries.
     let e1 = entry("1-0", 12_345, 1);
     let e2 = entry("2-0", 12_345, 1);
@@ -426,12 +401,9 @@ async fn maxsize_counts_claimed_entries_exactly() {
 #[tokio::test]
 async fn capped_history_reads_redeliver_only_what_they_send() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
-    for id in ["1-0", "2-0", "3-0"] {
-        c.cmd(&["XADD", "s", id, "f", "v"]).await;
-    }
-    c.cmd(&["XGROUP", "CREATE", "s", "g", "0"]).await;
+    three_entries_and_group(&mut c).await;
     c.cmd(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"])
         .await;
     let got = c

@@ -4,28 +4,11 @@
 //! waits on wall time. Specification: docs/redis8.md.
 
 use sluice_server::clock::Clock;
-use sluice_server::Server;
 use std::time::Duration;
 use tokio::time::timeout;
 
 mod support;
-use support::{Conn, LONG};
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{}\r\n", s.len(), s)
-}
-
-const T0: u64 = 1_700_000_000_000;
-
-async fn start(clock: &Clock) -> sluice_server::ServerHandle {
-    Server::builder()
-        .port(0)
-        .clock(clock.clone())
-        .bind()
-        .await
-        .expect("bind")
-        .spawn()
-}
+use support::{bulk, claim_entry, start_on, three_entries_and_group, Conn, LONG, T0};
 
 /// The value after `field` in a flat RESP2 XINFO reply.
 fn info_int(reply: &str, field: &str) -> i64 {
@@ -42,7 +25,7 @@ fn info_int(reply: &str, field: &str) -> i64 {
 #[tokio::test]
 async fn idmp_on_a_new_key_deduplicates() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
     let first = bulk(&format!("{T0}-0"));
     assert_eq!(
@@ -72,7 +55,7 @@ async fn idmp_on_a_new_key_deduplicates() {
 #[tokio::test]
 async fn idmp_iids_expire_after_the_duration() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
     let first = bulk(&format!("{T0}-0"));
     assert_eq!(
@@ -121,7 +104,7 @@ async fn idmp_iids_expire_after_the_duration() {
 #[tokio::test]
 async fn idmp_duplicate_does_not_wake_readers_nor_touch_watch() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
     let mut w = Conn::open(h.local_addr()).await;
     c.cmd(&["XADD", "s", "IDMP", "p", "r1", "*", "f", "v"])
@@ -144,7 +127,7 @@ async fn idmp_duplicate_does_not_wake_readers_nor_touch_watch() {
 #[tokio::test]
 async fn xackdel_with_100000_ids() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
     c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
     c.cmd(&["XADD", "s", "99999-1", "f", "v"]).await;
@@ -192,12 +175,9 @@ async fn xackdel_with_100000_ids() {
 #[tokio::test]
 async fn claim_reports_idle_time_and_count() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
-    for id in ["1-0", "2-0", "3-0"] {
-        c.cmd(&["XADD", "s", id, "f", "v"]).await;
-    }
-    c.cmd(&["XGROUP", "CREATE", "s", "g", "0"]).await;
+    three_entries_and_group(&mut c).await;
     c.cmd(&[
         "XREADGROUP",
         "GROUP",
@@ -238,12 +218,7 @@ async fn claim_reports_idle_time_and_count() {
             ">",
         ])
         .await;
-    let entry = |id: &str, idle: i64, n: i64| {
-        format!(
-            "*4\r\n{}*2\r\n$1\r\nf\r\n$1\r\nv\r\n:{idle}\r\n:{n}\r\n",
-            bulk(id)
-        )
-    };
+    let entry = claim_entry;
     assert_eq!(
         got,
         format!(
@@ -291,7 +266,7 @@ async fn claim_reports_idle_time_and_count() {
 /// during block"), and XNACK wakes it at once.
 #[tokio::test]
 async fn blocked_claim_wakes_on_idle_time_and_on_xnack() {
-    let h = Server::builder()
+    let h = sluice_server::Server::builder()
         .port(0)
         .bind()
         .await
@@ -358,7 +333,7 @@ async fn blocked_claim_wakes_on_idle_time_and_on_xnack() {
 #[tokio::test]
 async fn xinfo_full_shows_nacked_entries() {
     let clock = Clock::fixed(T0);
-    let h = start(&clock).await;
+    let h = start_on(&clock).await;
     let mut c = Conn::open(h.local_addr()).await;
     for id in ["1-0", "2-0"] {
         c.cmd(&["XADD", "s", id, "f", "v"]).await;

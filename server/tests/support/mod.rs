@@ -101,3 +101,39 @@ impl Conn {
         timeout(d, self.read()).await.is_err()
     }
 }
+
+/// A fixed start time for tests that inject the clock.
+pub const T0: u64 = 1_700_000_000_000;
+
+/// An in-process server on a free port, on `clock`.
+pub async fn start_on(clock: &sluice_server::clock::Clock) -> sluice_server::ServerHandle {
+    sluice_server::Server::builder()
+        .port(0)
+        .clock(clock.clone())
+        .bind()
+        .await
+        .expect("bind")
+        .spawn()
+}
+
+/// The RESP2 bulk string `s`.
+pub fn bulk(s: &str) -> String {
+    format!("${}\r\n{}\r\n", s.len(), s)
+}
+
+/// The wire form of an entry `id f v` as XREADGROUP ... CLAIM returns it,
+/// with its idle time and delivery count.
+pub fn claim_entry(id: &str, idle: i64, count: i64) -> String {
+    format!(
+        "*4\r\n{}*2\r\n$1\r\nf\r\n$1\r\nv\r\n:{idle}\r\n:{count}\r\n",
+        bulk(id)
+    )
+}
+
+/// Stream `s` with entries 1-0, 2-0, 3-0 (`f v`) and group `g` at 0.
+pub async fn three_entries_and_group(c: &mut Conn) {
+    for id in ["1-0", "2-0", "3-0"] {
+        c.cmd(&["XADD", "s", id, "f", "v"]).await;
+    }
+    c.cmd(&["XGROUP", "CREATE", "s", "g", "0"]).await;
+}
