@@ -28,6 +28,22 @@ async fn start(clock: Option<&Clock>) -> sluice_server::ServerHandle {
     b.bind().await.expect("bind").spawn()
 }
 
+/// `XREADGROUP GROUP g <consumer> BLOCK 0 STREAMS s >`, reply not read.
+async fn block_read(r: &mut Conn, consumer: &str) {
+    r.send(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        consumer,
+        "BLOCK",
+        "0",
+        "STREAMS",
+        "s",
+        ">",
+    ])
+    .await;
+}
+
 fn entry_reply(key: &str, id: &str, f: &str, v: &str) -> String {
     format!(
         "*1\r\n*2\r\n${}\r\n{key}\r\n*1\r\n*2\r\n${}\r\n{id}\r\n*2\r\n${}\r\n{f}\r\n${}\r\n{v}\r\n",
@@ -51,18 +67,7 @@ async fn xadd_wakes_a_blocked_reader_and_records_the_delivery() {
             .await,
         "+OK\r\n"
     );
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "alice").await;
     assert!(
         r.silent_for(SETTLE).await,
         "blocks while there is nothing new"
@@ -138,18 +143,7 @@ async fn destroying_the_group_answers_nogroup() {
     let mut r = Conn::open(h.local_addr()).await;
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
         .await;
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     assert_eq!(c.cmd(&["XGROUP", "DESTROY", "s", "g"]).await, ":1\r\n");
     assert_eq!(r.read_in_time().await, NOGROUP_S_G);
@@ -164,36 +158,14 @@ async fn deleting_or_replacing_the_stream_answers_as_a_fresh_call() {
 
     c.cmd(&["XADD", "s", "666", "f", "v"]).await;
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$"]).await;
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     assert_eq!(c.cmd(&["DEL", "s"]).await, ":1\r\n");
     assert_eq!(r.read_in_time().await, NOGROUP_S_G);
 
     c.cmd(&["XADD", "s", "666", "f", "v"]).await;
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$"]).await;
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     assert_eq!(c.cmd(&["SET", "s", "val1"]).await, "+OK\r\n");
     assert_eq!(
@@ -210,18 +182,7 @@ async fn flushall_answers_nogroup() {
     let mut r = Conn::open(h.local_addr()).await;
     c.cmd(&["XADD", "s", "666", "f", "v"]).await;
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$"]).await;
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     assert_eq!(c.cmd(&["FLUSHALL"]).await, "+OK\r\n");
     assert_eq!(r.read_in_time().await, NOGROUP_S_G);
@@ -236,18 +197,7 @@ async fn rename_brings_entries_or_nogroup() {
     // The renamed stream has the group: its entries are served.
     c.cmd(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])
         .await;
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     c.cmd(&["XGROUP", "CREATE", "s2", "g", "$", "MKSTREAM"])
         .await;
@@ -258,18 +208,7 @@ async fn rename_brings_entries_or_nogroup() {
         entry_reply("s", "100-0", "f1", "v1")
     );
     // The renamed stream lacks the group: NOGROUP.
-    r.send(&[
-        "XREADGROUP",
-        "GROUP",
-        "g",
-        "Alice",
-        "BLOCK",
-        "0",
-        "STREAMS",
-        "s",
-        ">",
-    ])
-    .await;
+    block_read(&mut r, "Alice").await;
     assert!(r.silent_for(SETTLE).await);
     c.cmd(&["XADD", "s3", "100", "f1", "v1"]).await;
     assert_eq!(c.cmd(&["RENAME", "s3", "s"]).await, "+OK\r\n");
