@@ -12,78 +12,10 @@
 //! match exactly. A missing `redis-server` fails the test.
 
 use proptest::prelude::*;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-struct Redis(Child);
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-struct Client {
-    w: TcpStream,
-    r: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn connect(port: u16) -> std::io::Result<Client> {
-        let s = TcpStream::connect(("127.0.0.1", port))?;
-        s.set_read_timeout(Some(Duration::from_secs(10)))?;
-        Ok(Client {
-            r: BufReader::new(s.try_clone()?),
-            w: s,
-        })
-    }
-
-    fn cmd(&mut self, args: &[String]) -> Vec<u8> {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend_from_slice(format!("${}\r\n{}\r\n", a.len(), a).as_bytes());
-        }
-        self.w.write_all(&out).expect("write");
-        let mut reply = Vec::new();
-        self.read_into(&mut reply);
-        reply
-    }
-
-    fn read_into(&mut self, out: &mut Vec<u8>) {
-        let start = out.len();
-        self.r.read_until(b'\n', out).expect("read");
-        let line = out[start..].to_vec();
-        assert!(line.len() >= 3, "connection closed");
-        let n: i64 = std::str::from_utf8(&line[1..line.len() - 2])
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        match line[0] {
-            b'$' if n >= 0 => {
-                let mut body = vec![0u8; n as usize + 2];
-                self.r.read_exact(&mut body).expect("read");
-                out.extend_from_slice(&body);
-            }
-            b'*' => {
-                for _ in 0..n.max(0) {
-                    self.read_into(out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
+mod support;
+use support::sync_redis::{start_redis, Redis, SyncConn as Client};
 
 struct Servers {
     _redis: Redis,
@@ -94,28 +26,7 @@ struct Servers {
 fn servers() -> &'static Servers {
     static S: OnceLock<Servers> = OnceLock::new();
     S.get_or_init(|| {
-        let redis_port = free_port();
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &redis_port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
-        let redis = Redis(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Client::connect(redis_port).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let (redis, redis_port) = start_redis();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -253,8 +164,8 @@ fn mask_pending_rows(reply: &[u8]) -> Vec<u8> {
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let sv = servers();
-    let mut r = Client::connect(sv.redis_port).expect("redis");
-    let mut l = Client::connect(sv.sluice_port).expect("sluice");
+    let mut r = Client::open(sv.redis_port).expect("redis");
+    let mut l = Client::open(sv.sluice_port).expect("sluice");
     for c in [&mut r, &mut l] {
         c.cmd(&[s("FLUSHALL")]);
         c.cmd(&[

@@ -3,6 +3,8 @@
 //! reply's exact bytes.
 #![allow(dead_code)] // each test crate uses a different part of it
 
+pub mod sync_redis;
+
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -1,0 +1,121 @@
+//! Blocking helpers for the differential tests, which run proptest bodies
+//! outside an async runtime: a real `redis-server` started on a free port,
+//! and a synchronous RESP2 connection that returns each reply's bytes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `redis-server` process, killed when dropped.
+pub struct Redis(Child);
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A blocking connection.
+pub struct SyncConn {
+    w: TcpStream,
+    r: BufReader<TcpStream>,
+}
+
+impl SyncConn {
+    pub fn open(port: u16) -> std::io::Result<SyncConn> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(SyncConn {
+            r: BufReader::new(s.try_clone()?),
+            w: s,
+        })
+    }
+
+    /// Sends `args` as a multibulk request and returns the reply's bytes.
+    pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
+        let mut out = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            let a = a.as_ref();
+            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            out.extend_from_slice(a);
+            out.extend_from_slice(b"\r\n");
+        }
+        self.w.write_all(&out).expect("write");
+        let mut reply = Vec::new();
+        self.read(&mut reply);
+        reply
+    }
+
+    fn read(&mut self, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.r.read_until(b'\n', out).expect("read");
+        let line = out[start..].to_vec();
+        assert!(line.len() >= 3, "connection closed");
+        let n: i64 = std::str::from_utf8(&line[1..line.len() - 2])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        match line[0] {
+            b'$' if n >= 0 => {
+                let mut body = vec![0u8; n as usize + 2];
+                self.r.read_exact(&mut body).expect("read");
+                out.extend_from_slice(&body);
+            }
+            b'*' => {
+                for _ in 0..n.max(0) {
+                    self.read(out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Starts a `redis-server` on a free port. Free ports can be taken between
+/// choosing and binding (other tests start servers too), so a start is only
+/// accepted when the server answering on the port is the process started
+/// (its `process_id`); otherwise it tries another port. A missing
+/// `redis-server` fails the test.
+pub fn start_redis() -> (Redis, u16) {
+    for _ in 0..10 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed (apt-get install redis-server)");
+        let mut r = Redis(child);
+        let pid = format!("process_id:{}\r\n", r.0.id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(Some(_)) = r.0.try_wait() {
+                break; // exited: the port was taken
+            }
+            if let Ok(mut c) = SyncConn::open(port) {
+                let info = c.cmd(&["INFO", "server"]);
+                if String::from_utf8_lossy(&info).contains(&pid) {
+                    return (r, port);
+                }
+                break; // someone else's server
+            }
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    panic!("could not start redis-server on a free port");
+}
