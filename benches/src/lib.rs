@@ -55,7 +55,7 @@ impl Proc {
         self.child.id()
     }
 
-    /// Resident set size in bytes, from /proc/<pid>/status (VmRSS).
+    /// Resident set size in bytes, from `/proc/<pid>/status` (VmRSS).
     pub fn rss(&self) -> u64 {
         let s =
             std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("/proc status");
