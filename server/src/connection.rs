@@ -233,7 +233,15 @@ impl Connection {
                 return Some(Reply::Raw(wire));
             }
         };
-        *self.client.info.last_cmd.lock() = entry.full_name.clone();
+        {
+            // Pipelines repeat a command: compare, and reuse the String's
+            // buffer rather than allocating a copy per command.
+            let mut last = self.client.info.last_cmd.lock();
+            if *last != entry.full_name {
+                last.clear();
+                last.push_str(&entry.full_name);
+            }
+        }
         if !self.client.authenticated && !entry.cmd.has(flags::NO_AUTH) {
             entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
             self.flag_multi_dirty();

@@ -28,7 +28,6 @@ use crate::keyspace::Db;
 use crate::protocol::Reply;
 use crate::server::Shared;
 use bytes::Bytes;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -182,10 +181,69 @@ pub struct TableEntry {
     pub stats: CmdStats,
 }
 
+impl TableEntry {
+    fn new(cmd: &'static Command, parent: Option<&'static Command>) -> TableEntry {
+        let full_name = match parent {
+            Some(p) => format!("{}|{}", p.name, cmd.name),
+            None => cmd.name.to_string(),
+        };
+        TableEntry {
+            cmd,
+            full_name,
+            parent,
+            stats: CmdStats::default(),
+        }
+    }
+}
+
+/// Whether the lowercase `full` equals `parts` joined by `|`, ignoring ASCII case.
+fn name_matches(full: &[u8], parts: &[&[u8]]) -> bool {
+    let mut rest = full;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            match rest.split_first() {
+                Some((b'|', r)) => rest = r,
+                _ => return false,
+            }
+        }
+        if rest.len() < part.len() || !rest[..part.len()].eq_ignore_ascii_case(part) {
+            return false;
+        }
+        rest = &rest[part.len()..];
+    }
+    rest.is_empty()
+}
+
 /// All commands, by lowercase full name.
+///
+/// # Invariants
+/// - `slots` is an open-addressing index over `entries` (linear probing,
+///   power-of-two length, at least twice the number of entries so a probe
+///   always reaches an empty slot): a slot holds `i + 1` for `entries[i]`,
+///   at or after the position of `name_hash(full_name)`, or 0 when empty.
+///
+/// Every command runs one lookup, so it is done without SipHash, without
+/// lowercasing the name into a buffer and without UTF-8 checks: the hash
+/// folds ASCII case as it goes and candidates are compared ignoring case.
+/// The table is fixed at startup and never grows, so a client cannot flood
+/// it: a fixed, unkeyed hash is safe here.
 pub struct Table {
-    by_name: HashMap<String, usize>,
+    slots: Vec<u16>,
     pub entries: Vec<TableEntry>,
+}
+
+/// FNV-1a over the ASCII-lowercased bytes of the parts, joined by `|`.
+fn name_hash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h = (h ^ u64::from(b'|')).wrapping_mul(0x0100_0000_01b3);
+        }
+        for &c in part.iter() {
+            h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 impl Table {
@@ -200,52 +258,53 @@ impl Table {
             stream::COMMANDS,
             redis8::COMMANDS,
         ];
-        let mut t = Table {
-            by_name: HashMap::new(),
-            entries: Vec::new(),
-        };
+        let mut entries = Vec::new();
         for fam in families {
             for cmd in fam.iter() {
-                t.add(cmd, None);
+                entries.push(TableEntry::new(cmd, None));
                 for sub in cmd.subcommands {
-                    t.add(sub, Some(cmd));
+                    entries.push(TableEntry::new(sub, Some(cmd)));
                 }
             }
         }
-        t
+        let size = (entries.len() * 2).next_power_of_two().max(16);
+        assert!(entries.len() < usize::from(u16::MAX), "command table too big");
+        let mut slots = vec![0u16; size];
+        for (i, e) in entries.iter().enumerate() {
+            let mut pos = name_hash(&[e.full_name.as_bytes()]) as usize & (size - 1);
+            while slots[pos] != 0 {
+                pos = (pos + 1) & (size - 1);
+            }
+            slots[pos] = i as u16 + 1;
+        }
+        Table { slots, entries }
     }
 
-    fn add(&mut self, cmd: &'static Command, parent: Option<&'static Command>) {
-        let full_name = match parent {
-            Some(p) => format!("{}|{}", p.name, cmd.name),
-            None => cmd.name.to_string(),
-        };
-        self.by_name.insert(full_name.clone(), self.entries.len());
-        self.entries.push(TableEntry {
-            cmd,
-            full_name,
-            parent,
-            stats: CmdStats::default(),
-        });
+    /// The entry whose full name is `parts` joined by `|`, any case.
+    fn lookup(&self, parts: &[&[u8]]) -> Option<&TableEntry> {
+        let mask = self.slots.len() - 1;
+        let mut pos = name_hash(parts) as usize & mask;
+        loop {
+            let slot = self.slots[pos];
+            if slot == 0 {
+                return None;
+            }
+            let e = &self.entries[usize::from(slot) - 1];
+            if name_matches(e.full_name.as_bytes(), parts) {
+                return Some(e);
+            }
+            pos = (pos + 1) & mask;
+        }
     }
 
     /// Finds a top-level command by name, any case.
     pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
-        let mut buf = [0u8; 64];
-        if name.len() > buf.len() {
-            return None;
-        }
-        for (d, s) in buf.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
-        }
-        let key = std::str::from_utf8(&buf[..name.len()]).ok()?;
-        self.by_name.get(key).map(|&i| &self.entries[i])
+        self.lookup(&[name])
     }
 
     /// Finds `parent|sub`, any case.
     pub fn get_sub(&self, parent: &str, sub: &[u8]) -> Option<&TableEntry> {
-        let name = format!("{}|{}", parent, String::from_utf8_lossy(sub).to_lowercase());
-        self.by_name.get(&name).map(|&i| &self.entries[i])
+        self.lookup(&[parent.as_bytes(), sub])
     }
 
     /// Top-level commands only.
