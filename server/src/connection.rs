@@ -44,6 +44,7 @@ pub async fn serve(socket: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
         rbuf: BytesMut::with_capacity(16 * 1024),
         wbuf: BytesMut::with_capacity(16 * 1024),
         decoder: Decoder::new(),
+        args: Args::new(),
         client: Client::new(info, authenticated),
         shared: shared.clone(),
     };
@@ -75,6 +76,8 @@ struct Connection {
     rbuf: BytesMut,
     wbuf: BytesMut,
     decoder: Decoder,
+    /// The current request's arguments; one vector reused for every request.
+    args: Args,
     client: Client,
     shared: Arc<Shared>,
 }
@@ -97,9 +100,14 @@ impl Connection {
                         .load(Ordering::Relaxed),
                     unauthenticated: !self.client.authenticated,
                 };
-                match self.decoder.decode(&mut self.rbuf, &limits) {
-                    Ok(Some(args)) => {
-                        if let Next::Close = self.handle(args).await {
+                let mut args = std::mem::take(&mut self.args);
+                match self.decoder.decode_into(&mut self.rbuf, &limits, &mut args) {
+                    Ok(true) => {
+                        let next = self.handle(&mut args).await;
+                        // Release the arguments' buffer references now, keep the vector.
+                        args.clear();
+                        self.args = args;
+                        if let Next::Close = next {
                             self.flush().await?;
                             return Ok(());
                         }
@@ -107,7 +115,10 @@ impl Connection {
                             self.flush().await?;
                         }
                     }
-                    Ok(None) => break,
+                    Ok(false) => {
+                        self.args = args;
+                        break;
+                    }
                     Err(e) => {
                         let text = e.to_string();
                         self.shared.stats.record_error(&text);
@@ -167,7 +178,7 @@ impl Connection {
     }
 
     /// Runs one request and encodes its reply.
-    async fn handle(&mut self, args: Args) -> Next {
+    async fn handle(&mut self, args: &mut Args) -> Next {
         let now = self.shared.clock.now_ms();
         let reply = match self.dispatch(args, now).await {
             Some(r) => r,
@@ -193,7 +204,7 @@ impl Connection {
     }
 
     /// Resolves, checks and runs a request. None: close the connection now.
-    async fn dispatch(&mut self, args: Args, now: u64) -> Option<Reply> {
+    async fn dispatch(&mut self, args: &mut Args, now: u64) -> Option<Reply> {
         let shared = self.shared.clone();
         let entry = match shared.table.resolve(&args) {
             Ok(e) => e,
@@ -223,7 +234,7 @@ impl Connection {
                 // These quote the client's bytes: send them exactly (the
                 // error's text form would alter bytes that are not UTF-8).
                 let wire = match &e {
-                    Error::UnknownCommand(..) => crate::error::unknown_command_wire(&args),
+                    Error::UnknownCommand(..) => crate::error::unknown_command_wire(args),
                     Error::UnknownSubcommand(..) => {
                         crate::error::unknown_subcommand_wire(&args[0], &args[1])
                     }
@@ -258,11 +269,15 @@ impl Connection {
                     self.flag_multi_dirty();
                     return Some(Error::NotAllowedInMulti.into());
                 }
-                self.client.multi.as_mut().expect("in multi").push(args);
+                self.client
+                    .multi
+                    .as_mut()
+                    .expect("in multi")
+                    .push(std::mem::take(args));
                 return Some(Reply::status("QUEUED"));
             }
         }
-        self.execute(entry, &args, now).await
+        self.execute(entry, args, now).await
     }
 
     fn flag_multi_dirty(&mut self) {

@@ -268,7 +268,10 @@ impl Table {
             }
         }
         let size = (entries.len() * 2).next_power_of_two().max(16);
-        assert!(entries.len() < usize::from(u16::MAX), "command table too big");
+        assert!(
+            entries.len() < usize::from(u16::MAX),
+            "command table too big"
+        );
         let mut slots = vec![0u16; size];
         for (i, e) in entries.iter().enumerate() {
             let mut pos = name_hash(&[e.full_name.as_bytes()]) as usize & (size - 1);

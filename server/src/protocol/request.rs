@@ -76,6 +76,9 @@ pub struct Decoder {
     bulk_len: Option<usize>,
     /// Arguments read so far for the current multibulk request.
     args: Args,
+    /// Scratch for the fast path: where each argument of a complete request
+    /// lies in the buffer. Kept to reuse its allocation.
+    spans: Vec<(usize, usize)>,
 }
 
 impl Decoder {
@@ -95,14 +98,31 @@ impl Decoder {
         buf: &mut BytesMut,
         limits: &Limits,
     ) -> Result<Option<Args>, ProtocolError> {
+        let mut args = Args::new();
+        Ok(self.decode_into(buf, limits, &mut args)?.then_some(args))
+    }
+
+    /// Like [`Decoder::decode`], but puts the request's arguments into `out`
+    /// (cleared first) and returns whether there was a complete request, so
+    /// a connection reuses one argument vector for all its requests.
+    pub fn decode_into(
+        &mut self,
+        buf: &mut BytesMut,
+        limits: &Limits,
+        out: &mut Args,
+    ) -> Result<bool, ProtocolError> {
+        out.clear();
+        if self.remaining == 0 && self.fast_multibulk(buf, limits, out) {
+            return Ok(true);
+        }
         loop {
             if self.remaining == 0 {
                 if buf.is_empty() {
-                    return Ok(None);
+                    return Ok(false);
                 }
                 if buf[0] == b'*' {
                     match self.start_multibulk(buf, limits)? {
-                        None => return Ok(None),
+                        None => return Ok(false),
                         Some(0) => continue,
                         Some(n) => {
                             self.remaining = n;
@@ -111,9 +131,12 @@ impl Decoder {
                     }
                 } else {
                     match decode_inline(buf)? {
-                        None => return Ok(None),
+                        None => return Ok(false),
                         Some(args) if args.is_empty() => continue,
-                        Some(args) => return Ok(Some(args)),
+                        Some(args) => {
+                            *out = args;
+                            return Ok(true);
+                        }
                     }
                 }
             }
@@ -126,7 +149,7 @@ impl Decoder {
                             if buf.len() > INLINE_MAX {
                                 return Err(perr("too big bulk count string"));
                             }
-                            return Ok(None);
+                            return Ok(false);
                         };
                         if buf[0] != b'$' {
                             return Err(ProtocolError(format!(
@@ -151,7 +174,7 @@ impl Decoder {
                 if buf.len() < len + 2 {
                     // Make room for the whole argument once, instead of growing step by step.
                     buf.reserve(len + 2 - buf.len());
-                    return Ok(None);
+                    return Ok(false);
                 }
                 let arg = buf.split_to(len).freeze();
                 buf.advance(2);
@@ -159,8 +182,61 @@ impl Decoder {
                 self.args.push(arg);
                 self.remaining -= 1;
             }
-            return Ok(Some(std::mem::take(&mut self.args)));
+            out.append(&mut self.args);
+            return Ok(true);
         }
+    }
+
+    /// The fast path for the common case, a whole well-formed multibulk
+    /// request already in `buf`: it is found without consuming anything,
+    /// then split off the buffer at once and its arguments sliced from that
+    /// one piece (one reference count each), instead of splitting and
+    /// advancing the buffer per header and argument. Returns false, having
+    /// changed nothing, for anything else (incomplete, malformed, over a
+    /// limit, empty): the incremental path then handles it, with its exact
+    /// errors.
+    fn fast_multibulk(&mut self, buf: &mut BytesMut, limits: &Limits, out: &mut Args) -> bool {
+        let b: &[u8] = buf;
+        if b.first() != Some(&b'*') {
+            return false;
+        }
+        let Some(nl) = find_crlf(b) else {
+            return false;
+        };
+        let count = match parse_i64(&b[1..nl]) {
+            Some(n) if n > 0 && n <= 1024 && !(n > 10 && limits.unauthenticated) => n as usize,
+            _ => return false,
+        };
+        self.spans.clear();
+        let mut pos = nl + 2;
+        for _ in 0..count {
+            let rest = &b[pos.min(b.len())..];
+            if rest.first() != Some(&b'$') {
+                return false;
+            }
+            let Some(nl) = find_crlf(rest) else {
+                return false;
+            };
+            let len = match parse_i64(&rest[1..nl]) {
+                Some(ll) if ll >= 0 && ll <= limits.max_bulk_len => ll as usize,
+                _ => return false,
+            };
+            if len > 16384 && limits.unauthenticated {
+                return false;
+            }
+            let start = pos + nl + 2;
+            // The two bytes after the payload are skipped unchecked, as the
+            // incremental path does.
+            if b.len() < start + len + 2 {
+                return false;
+            }
+            self.spans.push((start, start + len));
+            pos = start + len + 2;
+        }
+        let frame = buf.split_to(pos).freeze();
+        out.reserve(count);
+        out.extend(self.spans.iter().map(|&(s, e)| frame.slice(s..e)));
+        true
     }
 
     /// Reads a `*<count>\r\n` header. Returns the count, or None when incomplete.
