@@ -206,7 +206,7 @@ impl Connection {
     /// Resolves, checks and runs a request. None: close the connection now.
     async fn dispatch(&mut self, args: &mut Args, now: u64) -> Option<Reply> {
         let shared = self.shared.clone();
-        let entry = match shared.table.resolve(&args) {
+        let entry = match shared.table.resolve(args) {
             Ok(e) => e,
             Err(e) => {
                 if let Error::WrongArity(name) = &e {
