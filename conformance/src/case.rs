@@ -18,11 +18,15 @@ pub struct Mods {
     pub ints: bool,
     /// `?sorted`: every aggregate's elements are compared as a sorted list.
     pub sorted: bool,
+    /// `?ints@N`: the integer at index N of every array is masked (a timing
+    /// column in positional rows, e.g. XPENDING's idle time), the others
+    /// stay compared.
+    pub ints_at: Option<u8>,
 }
 
 impl Mods {
     pub fn any(&self) -> bool {
-        self.shape || self.type_only || self.ints || self.sorted
+        self.shape || self.type_only || self.ints || self.sorted || self.ints_at.is_some()
     }
 }
 
@@ -337,6 +341,12 @@ fn modifiers(mut rest: &str) -> Result<(Mods, Option<RawMode>, &str), String> {
             "?type" => mods.type_only = true,
             "?ints" => mods.ints = true,
             "?sorted" => mods.sorted = true,
+            m if m.starts_with("?ints@") => {
+                let n = m["?ints@".len()..]
+                    .parse::<u8>()
+                    .map_err(|_| format!("bad column in modifier {m}"))?;
+                mods.ints_at = Some(n);
+            }
             "?raw" => raw = Some(RawMode::Raw),
             "?inline" => {
                 // Everything after `?inline ` is the line, verbatim.
@@ -383,6 +393,13 @@ mod tests {
         assert!(parse_file("=== a\n@since 8.2\nPING\n=> +PONG\n").is_ok());
         assert!(parse_file("=== a\nc2&> PING\n@forget c2\nc2> PING\n").is_ok());
         assert!(parse_file("=== a\n@forget x2\nPING\n").is_err());
+    }
+
+    #[test]
+    fn ints_at_modifier() {
+        let c = &parse_file("=== a\n?ints@2 XPENDING s g - + 10\n").unwrap()[0];
+        assert_eq!(c.steps[0].mods.ints_at, Some(2));
+        assert!(parse_file("=== a\n?ints@x XPENDING s g - + 10\n").is_err());
     }
 
     #[test]

@@ -63,6 +63,15 @@ pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
             }
         });
     }
+    if let Some(n) = mods.ints_at {
+        walk(&mut v, &mut |x| {
+            if let V::Array(items) = x {
+                if let Some(i @ V::Int(_)) = items.get_mut(n as usize) {
+                    *i = V::Masked(Bytes::from_static(b"int"));
+                }
+            }
+        });
+    }
     if mods.sorted {
         sort_all(&mut v);
     }
@@ -248,6 +257,27 @@ mod tests {
         };
         assert!(matches!(p[0].1, V::Masked(_)));
         assert_eq!(p[1].1, V::Int(3));
+    }
+
+    #[test]
+    fn ints_at_masks_one_column() {
+        let case = Case::default();
+        let mods = Mods {
+            ints_at: Some(2),
+            ..Mods::default()
+        };
+        let mut ids = IdMap::default();
+        let row = |idle, count| {
+            V::Array(vec![V::Array(vec![
+                b("1-1"),
+                b("c"),
+                V::Int(idle),
+                V::Int(count),
+            ])])
+        };
+        let a = apply(&row(5, 7), &case, &mods, &mut ids);
+        assert_eq!(a, apply(&row(9, 7), &case, &mods, &mut ids));
+        assert_ne!(a, apply(&row(5, 8), &case, &mods, &mut ids));
     }
 
     #[test]

@@ -422,6 +422,7 @@ pub async fn run_case(
                         type_only: m.type_only || r.type_only,
                         ints: m.ints || r.ints,
                         sorted: m.sorted || r.sorted,
+                        ints_at: m.ints_at.or(r.ints_at),
                     },
                     outcome,
                 });

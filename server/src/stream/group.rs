@@ -8,11 +8,26 @@
 //! model-based tests.
 //!
 //! # Layout
-//! A group keeps one [`ChunkMap`] from entry ID to [`Nack`] (consumer slot,
-//! delivery count, last delivery time: 16 bytes, inline), and each consumer
-//! keeps a [`ChunkMap`] of the IDs it owns (16 bytes each, inline). Consumers
-//! live in a slot vector indexed by the `u32` a NACK stores, and are found by
-//! name through an ordered map (Redis lists consumers in byte order).
+//! A group keeps one [`ChunkMap`] from entry ID to a packed NACK (consumer
+//! slot, delivery count, last delivery time: 16 bytes, inline), and each
+//! consumer keeps a [`ChunkMap`] of the IDs it owns (16 bytes each, inline).
+//! Consumers live in a slot vector indexed by the `u32` a NACK stores, and
+//! are found by name through an ordered map (Redis lists consumers in byte
+//! order).
+//!
+//! ## Delivery counts
+//! Redis keeps a 64-bit unsigned count per NACK and replies with it as a
+//! signed 64-bit integer; so does Sluice, exactly (see [`Nack::count`]). A
+//! plain `u64` field would make the packed NACK 24 bytes (the `u32` slot
+//! pads it) and a pending entry cost 57 bytes instead of 49 (both measured
+//! with `groups_compare`: docs/benchmarks.md, run 4). Counts of 2^32 - 1
+//! and more only come from `XCLAIM ... RETRYCOUNT`, `XNACK ... RETRYCOUNT` /
+//! `FATAL` (LLONG_MAX) or four billion redeliveries, so the packed NACK
+//! keeps the count in 32 bits and the value [`BIG_COUNT`] means "the count
+//! is in `big`", a side map from ID to the full count that is empty for
+//! ordinary groups (one branch on the hot paths, no memory). Every write and
+//! removal of a group PEL entry goes through `put`/`put_new`/`unpend`, which
+//! keep the two in step; readers get [`Nack`]s with the full count.
 //!
 //! # Invariants
 //! - An entry is pending in a group iff it is a key of the group's PEL.
@@ -20,6 +35,8 @@
 //!   names; a consumer's PEL holds exactly the group PEL entries naming it.
 //! - Every NACK names a live consumer slot; `names` maps each live consumer's
 //!   name to its slot and nothing else; freed slots are in `free`.
+//! - `big`'s keys are exactly the pending entries whose packed count is
+//!   [`BIG_COUNT`], and its values are all `>= BIG_COUNT`.
 //! - `entries_read` is -1 (unknown) or a count of entries up to `last_id`.
 //!
 //! `Group::check_invariants` (tests) asserts all of these.
@@ -43,13 +60,41 @@ pub struct Nack {
     pub time: u64,
     /// Consumer slot.
     pub consumer: u32,
-    /// Delivery count (Redis keeps 64 bits; RETRYCOUNT above u32 saturates).
-    pub count: u32,
+    /// Delivery count: Redis's `uint64_t delivery_count`, with its unsigned
+    /// arithmetic (increments wrap; replies show it as a signed 64-bit
+    /// integer, so counts past LLONG_MAX read back negative).
+    pub count: u64,
 }
 
-impl Timed for Nack {
+/// A packed count meaning "the count is in the group's `big` map".
+pub const BIG_COUNT: u32 = u32::MAX;
+
+/// A [`Nack`] as the group PEL stores it: 16 bytes, the count in 32 bits
+/// or [`BIG_COUNT`] (module doc, "Delivery counts").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Packed {
+    time: u64,
+    consumer: u32,
+    count: u32,
+}
+
+impl Timed for Packed {
     fn time(&self) -> u64 {
         self.time
+    }
+}
+
+impl Packed {
+    fn new(n: &Nack) -> Packed {
+        Packed {
+            time: n.time,
+            consumer: n.consumer,
+            count: n.count.min(BIG_COUNT as u64) as u32,
+        }
+    }
+
+    fn is_big(&self) -> bool {
+        self.count == BIG_COUNT
     }
 }
 
@@ -127,7 +172,9 @@ pub struct Group {
     pub last_id: StreamId,
     /// Entries read up to `last_id`, or -1 when unknown.
     pub entries_read: i64,
-    pel: ChunkMap<Nack>,
+    pel: ChunkMap<Packed>,
+    /// Full counts of the entries whose packed count is [`BIG_COUNT`].
+    big: BTreeMap<StreamId, u64>,
     names: BTreeMap<Bytes, u32>,
     slots: Vec<Option<Consumer>>,
     free: Vec<u32>,
@@ -151,7 +198,7 @@ pub struct PendingRow {
     pub id: StreamId,
     pub consumer: Bytes,
     pub idle: i64,
-    pub count: u32,
+    pub count: u64,
 }
 
 /// XAUTOCLAIM's options.
@@ -177,6 +224,7 @@ impl Group {
             last_id,
             entries_read,
             pel: ChunkMap::new(),
+            big: BTreeMap::new(),
             names: BTreeMap::new(),
             slots: Vec::new(),
             free: Vec::new(),
@@ -192,7 +240,55 @@ impl Group {
     }
 
     pub fn nack(&self, id: StreamId) -> Option<Nack> {
-        self.pel.get(id).copied()
+        self.pel.get(id).map(|p| self.unpack(id, p))
+    }
+
+    /// The full NACK of a packed PEL value.
+    fn unpack(&self, id: StreamId, p: &Packed) -> Nack {
+        let count = if p.is_big() {
+            *self.big.get(&id).expect("big counts are in `big`")
+        } else {
+            p.count as u64
+        };
+        Nack {
+            time: p.time,
+            consumer: p.consumer,
+            count,
+        }
+    }
+
+    /// Keeps `big` in step with a packed value written for `id`, given the
+    /// value it replaced.
+    fn sync_big(&mut self, id: StreamId, n: &Nack, old: Option<Packed>) {
+        if n.count >= BIG_COUNT as u64 {
+            self.big.insert(id, n.count);
+        } else if old.is_some_and(|o| o.is_big()) {
+            self.big.remove(&id);
+        }
+    }
+
+    /// Stores the NACK of an entry that is already pending.
+    fn put(&mut self, id: StreamId, n: Nack) {
+        let old = self.pel.set(id, Packed::new(&n));
+        debug_assert!(old.is_some(), "put of an entry that is not pending");
+        self.sync_big(id, &n, old);
+    }
+
+    /// Stores the NACK of an entry that may or may not be pending; returns
+    /// the previous owner's slot when it was.
+    fn put_new(&mut self, id: StreamId, n: Nack) -> Option<u32> {
+        let old = self.pel.insert(id, Packed::new(&n));
+        self.sync_big(id, &n, old);
+        old.map(|o| o.consumer)
+    }
+
+    /// Removes an entry from the group PEL (not from its consumer's).
+    fn unpend(&mut self, id: StreamId) -> Option<Packed> {
+        let p = self.pel.remove(id)?;
+        if p.is_big() {
+            self.big.remove(&id);
+        }
+        Some(p)
     }
 
     pub fn consumer_slot(&self, name: &[u8]) -> Option<u32> {
@@ -253,7 +349,7 @@ impl Group {
         let slot = self.names.remove(name)?;
         let c = self.slots[slot as usize].take().expect("live slot");
         for (id, ()) in c.pel.iter() {
-            self.pel.remove(id);
+            self.unpend(id);
         }
         self.free.push(slot);
         Some(c.pel.len())
@@ -285,9 +381,9 @@ impl Group {
             consumer: slot,
             count: 1,
         };
-        if let Some(old) = self.pel.insert(id, nack) {
-            if old.consumer != slot {
-                self.consumer_mut(old.consumer).pel.remove(id);
+        if let Some(owner) = self.put_new(id, nack) {
+            if owner != slot {
+                self.consumer_mut(owner).pel.remove(id);
             }
         }
         let c = self.consumer_mut(slot);
@@ -311,18 +407,18 @@ impl Group {
     }
 
     /// Counts a re-delivery of a pending entry (history re-read of an entry
-    /// that still exists).
+    /// that still exists): Redis's `delivery_count++`, unsigned, so it wraps.
     pub fn redeliver(&mut self, id: StreamId, now: u64) {
         if let Some(mut n) = self.nack(id) {
             n.time = now;
-            n.count = n.count.saturating_add(1);
-            self.pel.set(id, n);
+            n.count = n.count.wrapping_add(1);
+            self.put(id, n);
         }
     }
 
     /// Acknowledges `id`; true when it was pending.
     pub fn ack(&mut self, id: StreamId) -> bool {
-        match self.pel.remove(id) {
+        match self.unpend(id) {
             Some(n) => {
                 self.consumer_mut(n.consumer).pel.remove(id);
                 true
@@ -363,23 +459,27 @@ impl Group {
         if count == 0 || start > end {
             return out;
         }
-        let row = |id: StreamId, n: Nack| PendingRow {
-            id,
-            consumer: self.consumer(n.consumer).name.clone(),
-            // XNACK'ed entries (delivery time 0 in Redis) show -1.
-            idle: if self.is_unowned(&n) {
-                -1
-            } else {
-                (now as i64 - n.time as i64).max(0)
-            },
-            count: n.count,
+        let row = |id: StreamId, p: Packed| {
+            let n = self.unpack(id, &p);
+            PendingRow {
+                id,
+                consumer: self.consumer(n.consumer).name.clone(),
+                // XNACK'ed entries (delivery time 0 in Redis) show -1.
+                idle: if self.is_unowned(&n) {
+                    -1
+                } else {
+                    (now as i64 - n.time as i64).max(0)
+                },
+                count: n.count,
+            }
         };
-        let idle_ok = |n: &Nack| min_idle == 0 || (now as i64 - n.time as i64) >= min_idle;
+        let idle_ok = |n: &Packed| min_idle == 0 || (now as i64 - n.time as i64) >= min_idle;
         match consumer {
             Some(slot) => {
                 for (id, ()) in self.consumer(slot).pel.range(start, end) {
-                    let n = self
-                        .nack(id)
+                    let n = *self
+                        .pel
+                        .get(id)
                         .expect("consumer PEL entries are in the group PEL");
                     if idle_ok(&n) {
                         out.push(row(id, n));
@@ -411,7 +511,7 @@ impl Group {
     }
 
     /// Moves a pending entry to `slot`, setting its time and count.
-    fn reassign(&mut self, id: StreamId, mut n: Nack, slot: u32, time: u64, count: u32) {
+    fn reassign(&mut self, id: StreamId, mut n: Nack, slot: u32, time: u64, count: u64) {
         if n.consumer != slot {
             self.consumer_mut(n.consumer).pel.remove(id);
             self.consumer_mut(slot).pel.insert(id, ());
@@ -419,7 +519,7 @@ impl Group {
         n.consumer = slot;
         n.time = time;
         n.count = count;
-        self.pel.set(id, n);
+        self.put(id, n);
     }
 
     /// XCLAIM of one ID by `slot`. `exists` says whether the entry is still in
@@ -459,15 +559,17 @@ impl Group {
                     consumer: slot,
                     count: 1,
                 };
-                self.pel.insert(id, n);
+                self.put_new(id, n);
                 self.consumer_mut(slot).pel.insert(id, ());
                 n
             }
             None => return false,
         };
+        // Redis: RETRYCOUNT sets the count, else `delivery_count++` (unsigned,
+        // wrapping) unless JUSTID.
         let count = match o.retry_count {
-            Some(c) => c.min(u32::MAX as u64) as u32,
-            None if !o.justid => n.count.saturating_add(1),
+            Some(c) => c,
+            None if !o.justid => n.count.wrapping_add(1),
             None => n.count,
         };
         self.reassign(id, n, slot, o.time, count);
@@ -497,10 +599,11 @@ impl Group {
         let mut cursor = Some(start);
         while attempts > 0 && left > 0 {
             attempts -= 1;
-            let Some((id, n)) = cursor.and_then(|c| self.pel.first_from(c)) else {
+            let Some((id, p)) = cursor.and_then(|c| self.pel.first_from(c)) else {
                 cursor = None;
                 break;
             };
+            let n = self.unpack(id, &p);
             cursor = id.next();
             if !exists(id) {
                 self.ack(id);
@@ -514,7 +617,7 @@ impl Group {
             let c = if justid {
                 n.count
             } else {
-                n.count.saturating_add(1)
+                n.count.wrapping_add(1)
             };
             self.reassign(id, n, slot, now, c);
             self.consumer_mut(slot).active_time = now as i64;
@@ -549,7 +652,7 @@ impl Group {
 
     /// Iterates the group PEL in ID order (XINFO STREAM FULL).
     pub fn pel_iter(&self) -> impl Iterator<Item = (StreamId, Nack)> + '_ {
-        self.pel.iter()
+        self.pel.iter().map(|(id, p)| (id, self.unpack(id, &p)))
     }
 
     /// Heap bytes held by this group.
@@ -559,6 +662,8 @@ impl Group {
             .map(|c| c.pel.memory_usage() + c.name.len() + 64)
             .sum();
         self.pel.memory_usage()
+            // BTreeMap node overhead per big count, roughly.
+            + self.big.len() * 40
             + consumers
             + self.slots.capacity() * std::mem::size_of::<Option<Consumer>>()
             + self.free.capacity() * 4
@@ -587,12 +692,19 @@ impl Group {
         let unowned = self.check_unowned();
         owned += unowned;
         assert_eq!(owned, self.pel.len(), "every pending entry has one owner");
-        for (_, n) in self.pel.iter() {
+        let mut bigs = 0;
+        for (id, n) in self.pel.iter() {
             assert!(
                 self.slots[n.consumer as usize].is_some(),
                 "NACK names a dead slot"
             );
+            if n.is_big() {
+                let c = self.big.get(&id).expect("big count in `big`");
+                assert!(*c >= BIG_COUNT as u64, "small count kept in `big`");
+                bigs += 1;
+            }
         }
+        assert_eq!(bigs, self.big.len(), "`big` holds only big counts");
         let live = self.slots.iter().filter(|s| s.is_some()).count();
         let hidden = usize::from(self.nack_used());
         assert_eq!(live, self.names.len() + hidden);
@@ -813,6 +925,79 @@ mod tests {
         assert_eq!(r.next, id(11));
         g.check_invariants();
         g2.check_invariants();
+    }
+
+    #[test]
+    fn packed_nack_stays_16_bytes() {
+        // The reason for the `big` side map (module doc, "Delivery counts").
+        assert_eq!(std::mem::size_of::<(StreamId, Packed)>(), 32);
+    }
+
+    #[test]
+    fn counts_are_exact_64_bit_with_unsigned_increments() {
+        let mut g = Group::new(StreamId::MIN, 0);
+        let (a, _) = g.get_or_create_consumer(b"a", 0);
+        let (b, _) = g.get_or_create_consumer(b"b", 0);
+        for i in 1..=4 {
+            g.deliver(id(i), a, 100);
+        }
+        let retry = |n: u64| ClaimOpts {
+            min_idle: 0,
+            time: 100,
+            retry_count: Some(n),
+            force: false,
+            justid: true,
+        };
+        let count = |g: &Group, i: u64| g.nack(id(i)).unwrap().count;
+        // Around the packed 32-bit boundary.
+        for n in [BIG_COUNT as u64 - 1, BIG_COUNT as u64, BIG_COUNT as u64 + 1] {
+            assert!(g.claim(id(1), b, &retry(n), 100, true));
+            assert_eq!(count(&g, 1), n);
+            g.check_invariants();
+        }
+        assert!(g.claim(id(1), b, &retry(7), 100, true));
+        assert_eq!(count(&g, 1), 7);
+        assert!(g.big.is_empty());
+        // Increments past LLONG_MAX keep going (Redis replies negative).
+        assert!(g.claim(id(2), b, &retry(i64::MAX as u64), 100, true));
+        let plain = ClaimOpts {
+            justid: false,
+            retry_count: None,
+            ..retry(0)
+        };
+        assert!(g.claim(id(2), a, &plain, 100, true));
+        assert_eq!(count(&g, 2), i64::MAX as u64 + 1);
+        g.redeliver(id(2), 200);
+        assert_eq!(count(&g, 2), i64::MAX as u64 + 2);
+        let r = g.autoclaim(
+            id(2),
+            b,
+            AutoClaimOpts {
+                min_idle: 0,
+                count: 1,
+                justid: false,
+            },
+            300,
+            |_| true,
+        );
+        assert_eq!(r.claimed, vec![id(2)]);
+        assert_eq!(count(&g, 2), i64::MAX as u64 + 3);
+        // The top of the unsigned range wraps to 0, as `delivery_count++` does.
+        assert!(g.claim(id(3), b, &retry(u64::MAX), 100, true));
+        g.redeliver(id(3), 300);
+        assert_eq!(count(&g, 3), 0);
+        let rows = g.pending_range(id(2), id(2), 1, 0, None, 300);
+        assert_eq!(rows[0].count, i64::MAX as u64 + 3);
+        let full: Vec<u64> = g.pel_iter().map(|(_, n)| n.count).collect();
+        assert_eq!(full, vec![7, i64::MAX as u64 + 3, 0, 1]);
+        g.check_invariants();
+        // Removing entries with big counts empties the side map.
+        assert!(g.claim(id(4), b, &retry(u64::MAX - 1), 100, true));
+        assert_eq!(g.big.len(), 2);
+        assert!(g.ack(id(2)));
+        assert_eq!(g.delete_consumer(b"b"), Some(3));
+        assert!(g.big.is_empty());
+        g.check_invariants();
     }
 
     #[test]

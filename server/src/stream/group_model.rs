@@ -35,7 +35,9 @@ enum Op {
         min_idle: u16,
         force: bool,
         justid: bool,
-        retry: Option<u8>,
+        /// RETRYCOUNT: small, or around the 32-bit boundary of the packed
+        /// count and the top of the 64-bit range (group.rs, "Delivery counts").
+        retry: Option<u64>,
     },
     AutoClaim {
         c: u8,
@@ -56,6 +58,15 @@ enum Op {
     Tick(u16),
 }
 
+fn retry_count() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        3 => 0u64..5,
+        1 => (u32::MAX as u64 - 2)..(u32::MAX as u64 + 2),
+        1 => (i64::MAX as u64 - 1)..=(i64::MAX as u64),
+        1 => Just(u64::MAX),
+    ]
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (1u8..4).prop_map(Op::Add),
@@ -66,7 +77,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u8..3, any::<u16>(), 0u8..4).prop_map(|(c, from, count)| Op::ReadHistory { c, from, count }),
         3 => any::<u16>().prop_map(Op::Ack),
         2 => (0u8..3, prop::collection::vec(any::<u16>(), 1..4), 0u16..300, any::<bool>(), any::<bool>(),
-              prop::option::of(0u8..5))
+              prop::option::of(retry_count()))
             .prop_map(|(c, ids, min_idle, force, justid, retry)| Op::Claim { c, ids, min_idle, force, justid, retry }),
         2 => (0u8..3, any::<u16>(), 1u8..5, 0u16..300, any::<bool>())
             .prop_map(|(c, from, count, min_idle, justid)| Op::AutoClaim { c, from, count, min_idle, justid }),
@@ -236,7 +247,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     if log.live.contains_key(id) {
                         let e = r.pel.get_mut(id).unwrap();
                         e.1 = now;
-                        e.2 += 1;
+                        e.2 = e.2.wrapping_add(1);
                     }
                 }
                 prop_assert_eq!(ids, want);
@@ -260,7 +271,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let o = ClaimOpts {
                     min_idle: min_idle as i64,
                     time: now,
-                    retry_count: retry.map(|x| x as u64),
+                    retry_count: retry,
                     force,
                     justid,
                 };
@@ -289,8 +300,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                         e.0 = nm.clone();
                         e.1 = now;
                         match retry {
-                            Some(x) => e.2 = x as u64,
-                            None if !justid => e.2 += 1,
+                            Some(x) => e.2 = x,
+                            None if !justid => e.2 = e.2.wrapping_add(1),
                             None => {}
                         }
                         r.consumers.get_mut(&nm).unwrap().1 = now as i64;
@@ -344,7 +355,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     e.0 = nm.clone();
                     e.1 = now;
                     if !justid {
-                        e.2 += 1;
+                        e.2 = e.2.wrapping_add(1);
                     }
                     r.consumers.get_mut(&nm).unwrap().1 = now as i64;
                     claimed.push(id);
@@ -400,7 +411,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                             p.id,
                             String::from_utf8(p.consumer.to_vec()).unwrap(),
                             p.idle,
-                            p.count as u64,
+                            p.count,
                         )
                     })
                     .collect();

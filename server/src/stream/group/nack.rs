@@ -1,7 +1,8 @@
 //! Redis 8.x additions to a consumer group: unowned pending entries
 //! (`XNACK`, 8.8), the claim order `XREADGROUP ... CLAIM` (8.4) walks, and
-//! the delivery counts beyond 32 bits that `XNACK FATAL` sets. Semantics:
-//! docs/redis8.md, "XNACK" and "XREADGROUP CLAIM".
+//! the LLONG_MAX delivery count `XNACK FATAL` sets (kept exactly, like every
+//! count: group.rs, "Delivery counts"). Semantics: docs/redis8.md, "XNACK"
+//! and "XREADGROUP CLAIM".
 //!
 //! # Representation
 //! An entry released by XNACK stays in the group PEL but belongs to no
@@ -24,7 +25,6 @@
 //! - Every entry of the hidden consumer's PEL is in the group PEL with the
 //!   hidden slot as its owner, and its `time` is at most the hidden
 //!   consumer's `seen_time` (the last sequence number handed out).
-//! - A delivery count of `u32::MAX` stands for Redis's LLONG_MAX (FATAL).
 
 use super::{Consumer, Group, Nack};
 use crate::stream::pel::ChunkMap;
@@ -33,22 +33,15 @@ use crate::stream::StreamId;
 /// `active_time` of the hidden consumer that owns NACKed entries.
 const UNOWNED: i64 = i64::MIN;
 
-/// The stored delivery count XNACK FATAL sets (Redis: LLONG_MAX).
-pub const FATAL_COUNT: u32 = u32::MAX;
+/// The delivery count XNACK FATAL sets (Redis: LLONG_MAX).
+pub const FATAL_COUNT: u64 = i64::MAX as u64;
 
-/// A stored delivery count as Redis reports it: counts are kept in 32 bits
-/// and the saturated value stands for FATAL's LLONG_MAX.
-pub fn count_value(c: u32) -> i64 {
-    if c == FATAL_COUNT {
-        i64::MAX
-    } else {
-        c as i64
-    }
-}
-
-/// A RETRYCOUNT (or any 64-bit count) as stored.
-pub fn stored_count(c: u64) -> u32 {
-    c.min(FATAL_COUNT as u64) as u32
+/// A delivery count as Redis replies with it: its `uint64_t` passed to
+/// `addReplyLongLong`, so counts past LLONG_MAX (an increment of FATAL's
+/// count, or of `XCLAIM ... RETRYCOUNT 9223372036854775807`) read back as
+/// negative numbers, as in Redis.
+pub fn count_value(c: u64) -> i64 {
+    c as i64
 }
 
 /// How XNACK adjusts the delivery count.
@@ -143,7 +136,7 @@ impl Group {
         match current {
             Some(mut n) => {
                 n.count = match (retry, mode) {
-                    (Some(r), _) => stored_count(r),
+                    (Some(r), _) => r,
                     (None, NackMode::Silent) => n.count.saturating_sub(1),
                     (None, NackMode::Fail) => n.count,
                     (None, NackMode::Fatal) => FATAL_COUNT,
@@ -154,15 +147,15 @@ impl Group {
                 }
                 n.consumer = slot;
                 n.time = seq;
-                self.pel.set(id, n);
+                self.put(id, n);
             }
             None => {
                 let count = match (retry, mode) {
-                    (Some(r), _) => stored_count(r),
+                    (Some(r), _) => r,
                     (None, NackMode::Fatal) => FATAL_COUNT,
                     (None, _) => 0,
                 };
-                self.pel.insert(
+                self.put_new(
                     id,
                     Nack {
                         time: seq,
@@ -182,8 +175,7 @@ impl Group {
     /// delivered them). Idle time: `now - delivery time` (unowned: `now`).
     pub fn claimable(&self, now: u64, min_idle: i64) -> Vec<(StreamId, Nack)> {
         let mut v: Vec<(StreamId, Nack)> = self
-            .pel
-            .iter()
+            .pel_iter()
             .filter(|(_, n)| self.idle(n, now) >= min_idle)
             .collect();
         v.sort_by_key(|(id, n)| (n.time, *id));
@@ -198,7 +190,7 @@ impl Group {
     /// The delivery time of the oldest pending entry that `exists` (for the
     /// moment a blocked `XREADGROUP ... CLAIM` can next claim something).
     pub fn oldest_delivery(&self, mut exists: impl FnMut(StreamId) -> bool) -> Option<u64> {
-        let mut v: Vec<(StreamId, Nack)> = self.pel.iter().collect();
+        let mut v: Vec<(StreamId, Nack)> = self.pel_iter().collect();
         v.sort_by_key(|(id, n)| (n.time, *id));
         v.into_iter()
             .find(|(id, _)| exists(*id))
@@ -206,14 +198,12 @@ impl Group {
     }
 
     /// Claims `id` for `slot` as XREADGROUP CLAIM does: the caller has just
-    /// sent it. The count goes up by one and the delivery time becomes `now`.
+    /// sent it. The count goes up by one (`delivery_count++`: unsigned, so a
+    /// FATAL count becomes LLONG_MAX + 1 and reads back negative, as in
+    /// Redis) and the delivery time becomes `now`.
     pub fn claim_delivered(&mut self, id: StreamId, slot: u32, now: u64) {
         let Some(n) = self.nack(id) else { return };
-        let count = if n.count == FATAL_COUNT {
-            FATAL_COUNT
-        } else {
-            n.count.saturating_add(1)
-        };
+        let count = n.count.wrapping_add(1);
         self.reassign(id, n, slot, now, count);
         self.consumer_mut(slot).active_time = now as i64;
     }
@@ -239,7 +229,7 @@ impl Group {
         );
         let c = self.consumer(slot as u32);
         for (id, ()) in c.pel.iter() {
-            let n = self.pel.get(id).expect("unowned entry in group PEL");
+            let n = self.nack(id).expect("unowned entry in group PEL");
             assert_eq!(n.consumer, slot as u32);
             assert!(n.time <= c.seen_time, "NACK sequence");
         }
@@ -344,11 +334,22 @@ mod tests {
     }
 
     #[test]
-    fn fatal_count_saturates() {
-        let (mut g, slot) = group(1, 10);
+    fn fatal_count_wraps_past_llong_max_when_claimed() {
+        let (mut g, slot) = group(2, 10);
         g.xnack(id(1), NackMode::Fatal, None, false, true);
-        g.claim_delivered(id(1), slot, 20);
         assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
-        assert_eq!(stored_count(u64::MAX), FATAL_COUNT);
+        g.claim_delivered(id(1), slot, 20);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MIN);
+        g.check_invariants();
+        // SILENT takes one off a big count; RETRYCOUNT brings it back down.
+        g.xnack(id(1), NackMode::Silent, None, false, true);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
+        g.xnack(id(1), NackMode::Fail, Some(3), false, true);
+        assert_eq!(g.nack(id(1)).unwrap().count, 3);
+        g.xnack(id(2), NackMode::Fail, Some(u32::MAX as u64), false, true);
+        assert_eq!(g.nack(id(2)).unwrap().count, u32::MAX as u64);
+        g.check_invariants();
+        assert!(g.ack(id(2)));
+        g.check_invariants();
     }
 }
