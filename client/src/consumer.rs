@@ -615,7 +615,10 @@ async fn dispatch_with_counts(
                 // [[id, consumer, idle, count]] or [] when not pending.
                 let rows = reply::items("XPENDING", r).ok()?;
                 let row = reply::items("XPENDING", rows.into_iter().next()?).ok()?;
-                reply::int(row.get(3)?).map(|c| c.max(0) as u64)
+                // The server keeps the count unsigned and replies with it as a
+                // signed integer: a negative one is past i64::MAX (XNACK FATAL,
+                // then claimed again), so it must read as huge, not as zero.
+                reply::int(row.get(3)?).map(|c| c as u64)
             })
             .collect(),
         Err(e) => {

@@ -120,7 +120,8 @@ fn read_entry(cmd: &'static str, v: Value) -> Result<ReadEntry> {
     };
     let claimed = match (parts.next(), parts.next()) {
         (Some(idle), Some(count)) => match (int(&idle), int(&count)) {
-            (Some(i), Some(c)) => Some((i.max(0) as u64, c.max(0) as u64)),
+            // The count is unsigned on the server: negative means past i64::MAX.
+            (Some(i), Some(c)) => Some((i.max(0) as u64, c as u64)),
             _ => return Err(Error::protocol(cmd, "bad claim metadata")),
         },
         _ => None,
@@ -256,6 +257,19 @@ mod tests {
         ])]);
         let got = xread_single("XREADGROUP", v).unwrap();
         assert_eq!(got[0].claimed, Some((1500, 3)));
+        // A count past i64::MAX (XNACK FATAL, claimed again) arrives negative
+        // and must stay a huge count, so the entry is dead-lettered.
+        let v = Value::Array(vec![Value::Array(vec![
+            bulk("s"),
+            Value::Array(vec![Value::Array(vec![
+                bulk("1-0"),
+                Value::Array(vec![bulk("f"), bulk("v")]),
+                Value::Int(0),
+                Value::Int(i64::MIN),
+            ])]),
+        ])]);
+        let got = xread_single("XREADGROUP", v).unwrap();
+        assert_eq!(got[0].claimed, Some((0, 1u64 << 63)));
     }
 
     #[test]
