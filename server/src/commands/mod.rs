@@ -196,35 +196,19 @@ impl TableEntry {
     }
 }
 
-/// Whether the lowercase `full` equals `parts` joined by `|`, ignoring ASCII case.
-fn name_matches(full: &[u8], parts: &[&[u8]]) -> bool {
-    let mut rest = full;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            match rest.split_first() {
-                Some((b'|', r)) => rest = r,
-                _ => return false,
-            }
-        }
-        if rest.len() < part.len() || !rest[..part.len()].eq_ignore_ascii_case(part) {
-            return false;
-        }
-        rest = &rest[part.len()..];
-    }
-    rest.is_empty()
-}
-
 /// All commands, by lowercase full name.
 ///
 /// # Invariants
 /// - `slots` is an open-addressing index over `entries` (linear probing,
 ///   power-of-two length, at least twice the number of entries so a probe
 ///   always reaches an empty slot): a slot holds `i + 1` for `entries[i]`,
-///   at or after the position of `name_hash(full_name)`, or 0 when empty.
+///   at or after the position of `name_hash(full_name)` (probing from there
+///   meets it before any empty slot), or 0 when empty.
 ///
 /// Every command runs one lookup, so it is done without SipHash, without
 /// lowercasing the name into a buffer and without UTF-8 checks: the hash
-/// folds ASCII case as it goes and candidates are compared ignoring case.
+/// folds ASCII case as it goes and candidates are compared ignoring case
+/// (Redis's `strcasecmp`: ASCII only).
 /// The table is fixed at startup and never grows, so a client cannot flood
 /// it: a fixed, unkeyed hash is safe here.
 pub struct Table {
@@ -232,19 +216,21 @@ pub struct Table {
     pub entries: Vec<TableEntry>,
 }
 
-/// FNV-1a over the ASCII-lowercased bytes of the parts, joined by `|`.
-fn name_hash(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h = (h ^ u64::from(b'|')).wrapping_mul(0x0100_0000_01b3);
-        }
-        for &c in part.iter() {
-            h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
-        }
+/// A cheap hash of a command name that ignores ASCII case: `c | 0x20`
+/// maps each upper-case letter to its lower-case form (and other bytes to
+/// themselves or some other byte, consistently), so names equal ignoring
+/// case hash alike.
+fn name_hash(name: &[u8]) -> u64 {
+    let mut h = name.len() as u64;
+    for &c in name {
+        h = h.wrapping_mul(31).wrapping_add(u64::from(c | 0x20));
     }
-    h
+    h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
 }
+
+/// The longest full name (`parent|sub`) a lookup assembles; longer input
+/// cannot name a command.
+const MAX_NAME: usize = 64;
 
 impl Table {
     pub fn new() -> Table {
@@ -274,7 +260,12 @@ impl Table {
         );
         let mut slots = vec![0u16; size];
         for (i, e) in entries.iter().enumerate() {
-            let mut pos = name_hash(&[e.full_name.as_bytes()]) as usize & (size - 1);
+            assert!(e.full_name.len() <= MAX_NAME, "command name too long");
+            assert!(
+                e.full_name == e.full_name.to_ascii_lowercase(),
+                "command names are lowercase"
+            );
+            let mut pos = name_hash(e.full_name.as_bytes()) as usize & (size - 1);
             while slots[pos] != 0 {
                 pos = (pos + 1) & (size - 1);
             }
@@ -283,31 +274,41 @@ impl Table {
         Table { slots, entries }
     }
 
-    /// The entry whose full name is `parts` joined by `|`, any case.
-    fn lookup(&self, parts: &[&[u8]]) -> Option<&TableEntry> {
+    /// Finds a top-level command by name, any case.
+    pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
         let mask = self.slots.len() - 1;
-        let mut pos = name_hash(parts) as usize & mask;
+        let mut pos = name_hash(name) as usize & mask;
         loop {
             let slot = self.slots[pos];
             if slot == 0 {
                 return None;
             }
             let e = &self.entries[usize::from(slot) - 1];
-            if name_matches(e.full_name.as_bytes(), parts) {
+            let full = e.full_name.as_bytes();
+            // `full` is lowercase: only the input needs folding.
+            if full.len() == name.len()
+                && full
+                    .iter()
+                    .zip(name)
+                    .all(|(&f, &c)| f == c.to_ascii_lowercase())
+            {
                 return Some(e);
             }
             pos = (pos + 1) & mask;
         }
     }
 
-    /// Finds a top-level command by name, any case.
-    pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
-        self.lookup(&[name])
-    }
-
     /// Finds `parent|sub`, any case.
     pub fn get_sub(&self, parent: &str, sub: &[u8]) -> Option<&TableEntry> {
-        self.lookup(&[parent.as_bytes(), sub])
+        let len = parent.len() + 1 + sub.len();
+        if len > MAX_NAME {
+            return None;
+        }
+        let mut buf = [0u8; MAX_NAME];
+        buf[..parent.len()].copy_from_slice(parent.as_bytes());
+        buf[parent.len()] = b'|';
+        buf[parent.len() + 1..len].copy_from_slice(sub);
+        self.get(&buf[..len])
     }
 
     /// Top-level commands only.
