@@ -201,31 +201,54 @@ impl TableEntry {
 /// # Invariants
 /// - `slots` is an open-addressing index over `entries` (linear probing,
 ///   power-of-two length, at least twice the number of entries so a probe
-///   always reaches an empty slot): a slot holds `i + 1` for `entries[i]`,
-///   at or after the position of `name_hash(full_name)` (probing from there
-///   meets it before any empty slot), or 0 when empty.
+///   always reaches an empty slot). A used slot holds, for `entries[i]`,
+///   `index = i + 1` and its full name's [`NameKey`]; it lies at or after
+///   the position of the key's hash, with no empty slot in between. An
+///   empty slot has `index` 0.
+/// - Every full name is lowercase ASCII-wise and at most [`MAX_NAME`] bytes.
 ///
 /// Every command runs one lookup, so it is done without SipHash, without
-/// lowercasing the name into a buffer and without UTF-8 checks: the hash
-/// folds ASCII case as it goes and candidates are compared ignoring case
-/// (Redis's `strcasecmp`: ASCII only).
+/// UTF-8 checks and without a byte-by-byte string compare: the name's first
+/// 16 bytes are folded to lowercase (ASCII only, like Redis's `strcasecmp`)
+/// into two words as they are read, then hashed and compared as words.
 /// The table is fixed at startup and never grows, so a client cannot flood
 /// it: a fixed, unkeyed hash is safe here.
 pub struct Table {
-    slots: Vec<u16>,
+    slots: Vec<Slot>,
     pub entries: Vec<TableEntry>,
 }
 
-/// A cheap hash of a command name that ignores ASCII case: `c | 0x20`
-/// maps each upper-case letter to its lower-case form (and other bytes to
-/// themselves or some other byte, consistently), so names equal ignoring
-/// case hash alike.
-fn name_hash(name: &[u8]) -> u64 {
-    let mut h = name.len() as u64;
-    for &c in name {
-        h = h.wrapping_mul(31).wrapping_add(u64::from(c | 0x20));
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    key: NameKey,
+    index: u16,
+}
+
+/// A name's length and its first 16 bytes, ASCII-lowercased, packed
+/// little-endian into two words (zero past the end).
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct NameKey {
+    words: [u64; 2],
+    len: usize,
+}
+
+impl NameKey {
+    fn new(name: &[u8]) -> NameKey {
+        let mut words = [0u64; 2];
+        for (i, &c) in name.iter().take(16).enumerate() {
+            words[i / 8] |= u64::from(c.to_ascii_lowercase()) << (8 * (i % 8));
+        }
+        NameKey {
+            words,
+            len: name.len(),
+        }
     }
-    h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32
+
+    fn hash(&self) -> usize {
+        let h = (self.words[0] ^ self.words[1].rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> 32) as usize
+    }
 }
 
 /// The longest full name (`parent|sub`) a lookup assembles; longer input
@@ -258,41 +281,52 @@ impl Table {
             entries.len() < usize::from(u16::MAX),
             "command table too big"
         );
-        let mut slots = vec![0u16; size];
+        let mut slots = vec![Slot::default(); size];
         for (i, e) in entries.iter().enumerate() {
             assert!(e.full_name.len() <= MAX_NAME, "command name too long");
             assert!(
                 e.full_name == e.full_name.to_ascii_lowercase(),
                 "command names are lowercase"
             );
-            let mut pos = name_hash(e.full_name.as_bytes()) as usize & (size - 1);
-            while slots[pos] != 0 {
+            let key = NameKey::new(e.full_name.as_bytes());
+            let mut pos = key.hash() & (size - 1);
+            while slots[pos].index != 0 {
                 pos = (pos + 1) & (size - 1);
             }
-            slots[pos] = i as u16 + 1;
+            slots[pos] = Slot {
+                key,
+                index: i as u16 + 1,
+            };
         }
         Table { slots, entries }
     }
 
     /// Finds a top-level command by name, any case.
     pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
+        if name.len() > MAX_NAME {
+            return None;
+        }
+        let key = NameKey::new(name);
         let mask = self.slots.len() - 1;
-        let mut pos = name_hash(name) as usize & mask;
+        let mut pos = key.hash() & mask;
         loop {
-            let slot = self.slots[pos];
-            if slot == 0 {
+            let slot = &self.slots[pos];
+            if slot.index == 0 {
                 return None;
             }
-            let e = &self.entries[usize::from(slot) - 1];
-            let full = e.full_name.as_bytes();
-            // `full` is lowercase: only the input needs folding.
-            if full.len() == name.len()
-                && full
-                    .iter()
-                    .zip(name)
-                    .all(|(&f, &c)| f == c.to_ascii_lowercase())
-            {
-                return Some(e);
+            if slot.key == key {
+                let e = &self.entries[usize::from(slot.index) - 1];
+                // Past 16 bytes the words do not tell; `full` is lowercase,
+                // so only the input needs folding.
+                let full = e.full_name.as_bytes();
+                if name.len() <= 16
+                    || full[16..]
+                        .iter()
+                        .zip(&name[16..])
+                        .all(|(&f, &c)| f == c.to_ascii_lowercase())
+                {
+                    return Some(e);
+                }
             }
             pos = (pos + 1) & mask;
         }
@@ -451,4 +485,47 @@ pub fn call(ctx: &mut Ctx<'_>, entry: &TableEntry, args: &[Bytes]) -> Reply {
         stats.failed_calls.fetch_add(1, Ordering::Relaxed);
     }
     reply
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_finds_every_name_in_any_case_and_nothing_else() {
+        let t = Table::new();
+        let mut long = 0;
+        for e in &t.entries {
+            let name = e.full_name.as_bytes();
+            long += usize::from(name.len() > 16);
+            let found = |n: &[u8]| match e.parent {
+                None => t.get(n),
+                Some(p) => t.get_sub(p.name, &n[p.name.len() + 1..]),
+            };
+            for variant in [name.to_vec(), name.to_ascii_uppercase()] {
+                let hit = found(&variant).expect("found");
+                assert!(std::ptr::eq(hit, e), "{}", e.full_name);
+            }
+            // Change the last byte (past 16 bytes for long names): another
+            // entry or none, never this one.
+            let mut other = name.to_vec();
+            *other.last_mut().unwrap() ^= 0x01;
+            assert!(!found(&other).is_some_and(|h| std::ptr::eq(h, e)));
+            // Only ASCII letters fold: a byte that differs from a name's
+            // byte in bit 0x20 only, but is not a letter, does not match.
+            let mut bent = name.to_vec();
+            if let Some(b) = bent.iter_mut().find(|b| !b.is_ascii_alphabetic()) {
+                *b ^= 0x20;
+                assert!(!t.get(&bent).is_some_and(|h| std::ptr::eq(h, e)));
+            }
+            let mut longer = name.to_vec();
+            longer.push(b'x');
+            assert!(!found(&longer).is_some_and(|h| std::ptr::eq(h, e)));
+        }
+        assert!(long > 0, "the table has names over 16 bytes");
+        assert!(t.get(b"").is_none());
+        assert!(t.get(&[b'x'; 100]).is_none());
+        assert!(t.get(b"XLEN\x00").is_none());
+        assert!(t.get_sub("xinfo", &[b's'; 70]).is_none());
+    }
 }

@@ -18,7 +18,7 @@ use bytes::{Buf, Bytes, BytesMut};
 pub const INLINE_MAX: usize = 64 * 1024;
 
 /// Limits applied while decoding; each one mirrors a Redis setting.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// `proto-max-bulk-len`: the longest single argument, in bytes.
     pub max_bulk_len: i64,
@@ -76,19 +76,45 @@ pub struct Decoder {
     bulk_len: Option<usize>,
     /// Arguments read so far for the current multibulk request.
     args: Args,
-    /// Scratch for the fast path: where each argument of a complete request
-    /// lies in the buffer. Kept to reuse its allocation.
-    spans: Vec<(usize, usize)>,
+    /// The batch: whole well-formed requests split off the read buffer at
+    /// once (see [`Decoder::scan_batch`]), handed out one by one.
+    batch: Batch,
 }
+
+/// Requests split off the read buffer together and not yet handed out.
+///
+/// # Invariants
+/// - `frame` holds whole requests back to back; `spans` lists where each
+///   argument of each lies in `frame`, in order, and `counts` how many
+///   arguments each request has (every count > 0, summing to `spans.len()`).
+/// - `next_req`/`next_span` point at the first request not handed out; when
+///   `next_req == counts.len()` the batch is empty (and is cleared).
+/// - Every request in it passed the checks of `limits` (the limits in force
+///   when it was scanned).
+#[derive(Default, Debug)]
+struct Batch {
+    frame: Bytes,
+    spans: Vec<(usize, usize)>,
+    counts: Vec<usize>,
+    next_req: usize,
+    next_span: usize,
+    limits: Limits,
+}
+
+/// The most requests one batch takes, and the argument count past which it
+/// takes no more (bounds the scratch vectors).
+const BATCH_MAX_REQUESTS: usize = 1024;
+const BATCH_MAX_ARGS: usize = 4096;
 
 impl Decoder {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// True when part of a request has been consumed but not completed.
+    /// True when part of a request has been consumed but not completed, or
+    /// whole requests are held that were not handed out yet.
     pub fn in_progress(&self) -> bool {
-        self.remaining > 0
+        self.remaining > 0 || self.batch.next_req < self.batch.counts.len()
     }
 
     /// Decodes one request from the front of `buf`. `Ok(None)` means more bytes
@@ -112,8 +138,11 @@ impl Decoder {
         out: &mut Args,
     ) -> Result<bool, ProtocolError> {
         out.clear();
-        if self.remaining == 0 && self.fast_multibulk(buf, limits, out) {
-            return Ok(true);
+        if self.batch.next_req < self.batch.counts.len() {
+            return self.next_from_batch(limits, out).map(|()| true);
+        }
+        if self.remaining == 0 && self.scan_batch(buf, limits) {
+            return self.next_from_batch(limits, out).map(|()| true);
         }
         loop {
             if self.remaining == 0 {
@@ -187,56 +216,102 @@ impl Decoder {
         }
     }
 
-    /// The fast path for the common case, a whole well-formed multibulk
-    /// request already in `buf`: it is found without consuming anything,
-    /// then split off the buffer at once and its arguments sliced from that
-    /// one piece (one reference count each), instead of splitting and
-    /// advancing the buffer per header and argument. Returns false, having
-    /// changed nothing, for anything else (incomplete, malformed, over a
-    /// limit, empty): the incremental path then handles it, with its exact
-    /// errors.
-    fn fast_multibulk(&mut self, buf: &mut BytesMut, limits: &Limits, out: &mut Args) -> bool {
+    /// The fast path for the common case, whole well-formed multibulk
+    /// requests already in `buf` (a pipeline): they are found without
+    /// consuming anything, then split off the buffer at once, and each
+    /// request's arguments are later sliced out of that one piece (one
+    /// reference count each), instead of splitting and advancing the buffer
+    /// per header and argument. Scanning stops at the first request that is
+    /// incomplete, malformed, over a limit or empty; it is left in `buf` for
+    /// the incremental path, which gives its exact errors. Returns whether
+    /// any request was taken.
+    fn scan_batch(&mut self, buf: &mut BytesMut, limits: &Limits) -> bool {
         let b: &[u8] = buf;
-        if b.first() != Some(&b'*') {
+        let batch = &mut self.batch;
+        batch.spans.clear();
+        batch.counts.clear();
+        batch.next_req = 0;
+        batch.next_span = 0;
+        batch.limits = *limits;
+        let mut end = 0;
+        'requests: while end < b.len()
+            && batch.counts.len() < BATCH_MAX_REQUESTS
+            && batch.spans.len() < BATCH_MAX_ARGS
+        {
+            let first_span = batch.spans.len();
+            if b[end] != b'*' {
+                break;
+            }
+            let Some((count, mut pos)) = fast_header(b, end + 1) else {
+                break;
+            };
+            if count == 0 || count > 1024 || (count > 10 && limits.unauthenticated) {
+                break;
+            }
+            for _ in 0..count {
+                if b.get(pos) != Some(&b'$') {
+                    batch.spans.truncate(first_span);
+                    break 'requests;
+                }
+                let Some((len, start)) = fast_header(b, pos + 1) else {
+                    batch.spans.truncate(first_span);
+                    break 'requests;
+                };
+                // The two bytes after the payload are skipped unchecked, as
+                // the incremental path does.
+                if len as i64 > limits.max_bulk_len
+                    || (len > 16384 && limits.unauthenticated)
+                    || b.len() < start + len + 2
+                {
+                    batch.spans.truncate(first_span);
+                    break 'requests;
+                }
+                // The frame will start where `buf` does: positions in `b`
+                // are positions in the frame.
+                batch.spans.push((start, start + len));
+                pos = start + len + 2;
+            }
+            batch.counts.push(count);
+            end = pos;
+        }
+        if batch.counts.is_empty() {
             return false;
         }
-        let Some(nl) = find_crlf(b) else {
-            return false;
-        };
-        let count = match parse_i64(&b[1..nl]) {
-            Some(n) if n > 0 && n <= 1024 && !(n > 10 && limits.unauthenticated) => n as usize,
-            _ => return false,
-        };
-        self.spans.clear();
-        let mut pos = nl + 2;
-        for _ in 0..count {
-            let rest = &b[pos.min(b.len())..];
-            if rest.first() != Some(&b'$') {
-                return false;
-            }
-            let Some(nl) = find_crlf(rest) else {
-                return false;
-            };
-            let len = match parse_i64(&rest[1..nl]) {
-                Some(ll) if ll >= 0 && ll <= limits.max_bulk_len => ll as usize,
-                _ => return false,
-            };
-            if len > 16384 && limits.unauthenticated {
-                return false;
-            }
-            let start = pos + nl + 2;
-            // The two bytes after the payload are skipped unchecked, as the
-            // incremental path does.
-            if b.len() < start + len + 2 {
-                return false;
-            }
-            self.spans.push((start, start + len));
-            pos = start + len + 2;
-        }
-        let frame = buf.split_to(pos).freeze();
-        out.reserve(count);
-        out.extend(self.spans.iter().map(|&(s, e)| frame.slice(s..e)));
+        batch.frame = buf.split_to(end).freeze();
         true
+    }
+
+    /// Hands out the batch's next request. If the limits changed since it
+    /// was scanned (AUTH, RESET, CONFIG SET in the same pipeline), it is
+    /// checked again, in the incremental path's order and with its errors.
+    fn next_from_batch(&mut self, limits: &Limits, out: &mut Args) -> Result<(), ProtocolError> {
+        let batch = &mut self.batch;
+        let count = batch.counts[batch.next_req];
+        let spans = &batch.spans[batch.next_span..batch.next_span + count];
+        if *limits != batch.limits {
+            if count > 10 && limits.unauthenticated {
+                return Err(perr("unauthenticated multibulk length"));
+            }
+            for &(s, e) in spans {
+                let len = e - s;
+                if len as i64 > limits.max_bulk_len {
+                    return Err(perr("invalid bulk length"));
+                }
+                if len > 16384 && limits.unauthenticated {
+                    return Err(perr("unauthenticated bulk length"));
+                }
+            }
+        }
+        out.reserve(count);
+        out.extend(spans.iter().map(|&(s, e)| batch.frame.slice(s..e)));
+        batch.next_req += 1;
+        batch.next_span += count;
+        if batch.next_req == batch.counts.len() {
+            // Release the frame: the read buffer can then reuse its space
+            // once the arguments handed out are dropped too.
+            batch.frame = Bytes::new();
+        }
+        Ok(())
     }
 
     /// Reads a `*<count>\r\n` header. Returns the count, or None when incomplete.
@@ -261,6 +336,41 @@ impl Decoder {
         buf.advance(nl + 2);
         Ok(Some(count.max(0) as usize))
     }
+}
+
+/// A header's number (`*<n>\r` or `$<n>\r`, digits from `i`) when it is
+/// plainly valid: digits only, no leading zero (except `0` itself), at most 18
+/// of them, ended by `\r` with a byte after it. What it accepts,
+/// `find_crlf` + `parse_i64` accept with the same value; anything else is
+/// None and left to them. Returns the number and the position after the
+/// line's two end bytes.
+#[inline]
+fn fast_header(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    // Most headers are one digit (`*3`, `$4`).
+    if i + 2 < b.len() && b[i + 1] == b'\r' {
+        let d = b[i].wrapping_sub(b'0');
+        return (d <= 9).then_some((usize::from(d), i + 3));
+    }
+    let start = i;
+    let mut v: usize = 0;
+    while i < b.len() {
+        let d = b[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + usize::from(d);
+        i += 1;
+        if i - start > 18 {
+            return None;
+        }
+    }
+    if i == start || (b[start] == b'0' && i - start > 1) {
+        return None;
+    }
+    if i + 1 >= b.len() || b[i] != b'\r' {
+        return None;
+    }
+    Some((v, i + 2))
 }
 
 fn perr(s: &str) -> ProtocolError {
@@ -531,6 +641,95 @@ mod tests {
         assert!(decode_all(b"*1\x00\r\n").unwrap().is_empty());
         // split_args itself stops at a NUL, as the C original does.
         assert_eq!(split_args(b"a b\x00c d").unwrap().len(), 2);
+    }
+
+    /// Decodes `input` split at every position into two reads, and checks
+    /// each gives what one read gives.
+    #[test]
+    fn batches_match_any_split() {
+        let input: &[u8] = b"*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\n*0\r\nPING\r\n*1\r\n$0\r\n\r\n\
+            *3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n0123456789\r\n*-1\r\n*1\r\n$4\r\nPING\r\n";
+        let whole = decode_all(input).unwrap();
+        assert_eq!(whole.len(), 5);
+        for cut in 0..input.len() {
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(&input[..cut]);
+            let mut out = Vec::new();
+            while let Some(a) = d.decode(&mut buf, &Limits::default()).unwrap() {
+                out.push(a);
+            }
+            buf.extend_from_slice(&input[cut..]);
+            while let Some(a) = d.decode(&mut buf, &Limits::default()).unwrap() {
+                out.push(a);
+            }
+            assert_eq!(out, whole, "cut at {cut}");
+            assert!(!d.in_progress());
+        }
+    }
+
+    /// A pipeline scanned under one set of limits, then decoded after they
+    /// changed (AUTH, RESET, CONFIG SET proto-max-bulk-len in the same
+    /// pipeline), gives the errors a fresh decode under the new limits gives.
+    #[test]
+    fn limits_changed_mid_batch_are_applied() {
+        let big = "x".repeat(20000);
+        let many = "*11\r\n".to_string() + &"$1\r\na\r\n".repeat(11);
+        let long = format!("*2\r\n$4\r\nECHO\r\n${}\r\n{big}\r\n", big.len());
+        let open = Limits::default();
+        let unauth = Limits {
+            unauthenticated: true,
+            ..open
+        };
+        let small = Limits {
+            max_bulk_len: 100,
+            ..open
+        };
+        for (req, limits, err) in [
+            (&many, unauth, "unauthenticated multibulk length"),
+            (&long, unauth, "unauthenticated bulk length"),
+            (&long, small, "invalid bulk length"),
+        ] {
+            // Fresh, under the new limits.
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(req.as_bytes());
+            assert_eq!(d.decode(&mut buf, &limits).unwrap_err().0, err);
+            // Scanned with a PING before it under the old ones.
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(format!("*1\r\n$4\r\nPING\r\n{req}").as_bytes());
+            assert!(d.decode(&mut buf, &open).unwrap().is_some());
+            assert!(d.in_progress());
+            assert_eq!(d.decode(&mut buf, &limits).unwrap_err().0, err);
+            // And unchanged limits pass it.
+            let mut d = Decoder::new();
+            let mut buf = BytesMut::from(format!("*1\r\n$4\r\nPING\r\n{req}").as_bytes());
+            assert!(d.decode(&mut buf, &open).unwrap().is_some());
+            assert!(d.decode(&mut buf, &open).unwrap().is_some());
+        }
+    }
+
+    #[test]
+    fn fast_header_agrees_with_parse_i64() {
+        for h in [
+            &b"0\r\n"[..],
+            b"12\r\n",
+            b"01\r\n",
+            b"-1\r\n",
+            b"+1\r\n",
+            b"1 \r\n",
+            b"\r\n",
+            b"999999999999999999\r\n",
+            b"9999999999999999999\r\n",
+            b"12\r",
+            b"1\x002\r\n",
+        ] {
+            let slow =
+                find_crlf(h).and_then(|nl| parse_i64(&h[..nl]).map(|v| (v as usize, nl + 2)));
+            if let Some(fast) = fast_header(h, 0) {
+                assert_eq!(Some(fast), slow, "{h:?}");
+            }
+        }
+        assert_eq!(fast_header(b"12\r\n", 0), Some((12, 4)));
+        assert_eq!(fast_header(b"0\r\n", 0), Some((0, 3)));
     }
 
     #[test]
