@@ -222,6 +222,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn integers_and_lengths() {
+        for n in [0, 7, -1, 10, 99, 12345, i64::MAX, i64::MIN, -i64::MAX] {
+            assert_eq!(
+                &Reply::Int(n).to_bytes(false)[..],
+                format!(":{n}\r\n").as_bytes()
+            );
+        }
+        let long = vec![b'x'; 1234];
+        let mut want = b"$1234\r\n".to_vec();
+        want.extend_from_slice(&long);
+        want.extend_from_slice(b"\r\n");
+        assert_eq!(&Reply::bulk_from(&long).to_bytes(false)[..], &want[..]);
+        assert_eq!(&Reply::bulk_from(b"").to_bytes(false)[..], b"$0\r\n\r\n");
+    }
+
+    #[test]
     fn resp2_and_resp3_forms() {
         let m = Reply::Map(vec![(Reply::bulk_str("a"), Reply::Int(1))]);
         assert_eq!(&m.to_bytes(false)[..], b"*2\r\n$1\r\na\r\n:1\r\n");

@@ -344,13 +344,26 @@ impl Decoder {
 /// `find_crlf` + `parse_i64` accept with the same value; anything else is
 /// None and left to them. Returns the number and the position after the
 /// line's two end bytes.
-#[inline]
-fn fast_header(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
-    // Most headers are one digit (`*3`, `$4`).
-    if i + 2 < b.len() && b[i + 1] == b'\r' {
-        let d = b[i].wrapping_sub(b'0');
-        return (d <= 9).then_some((usize::from(d), i + 3));
+#[inline(always)]
+fn fast_header(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    // Most headers are one or two digits (`*3`, `$4`, `$16`).
+    if i + 3 < b.len() {
+        let d0 = b[i].wrapping_sub(b'0');
+        let d1 = b[i + 1].wrapping_sub(b'0');
+        if d0 <= 9 && b[i + 1] == b'\r' {
+            return Some((usize::from(d0), i + 3));
+        }
+        if (1..=9).contains(&d0) && d1 <= 9 && b[i + 2] == b'\r' {
+            return Some((usize::from(d0) * 10 + usize::from(d1), i + 4));
+        }
     }
+    fast_header_long(b, i)
+}
+
+/// [`fast_header`] for the other cases.
+#[cold]
+#[inline(never)]
+fn fast_header_long(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let start = i;
     let mut v: usize = 0;
     while i < b.len() {
@@ -722,13 +735,20 @@ mod tests {
             b"12\r",
             b"1\x002\r\n",
         ] {
-            let slow =
-                find_crlf(h).and_then(|nl| parse_i64(&h[..nl]).map(|v| (v as usize, nl + 2)));
-            if let Some(fast) = fast_header(h, 0) {
-                assert_eq!(Some(fast), slow, "{h:?}");
+            for h in [h.to_vec(), [h, b"*"].concat()] {
+                let h = &h[..];
+                let slow =
+                    find_crlf(h).and_then(|nl| parse_i64(&h[..nl]).map(|v| (v as usize, nl + 2)));
+                if let Some(fast) = fast_header(h, 0) {
+                    assert_eq!(Some(fast), slow, "{h:?}");
+                }
             }
         }
         assert_eq!(fast_header(b"12\r\n", 0), Some((12, 4)));
+        assert_eq!(fast_header(b"12\r\n*", 0), Some((12, 4)));
+        assert_eq!(fast_header(b"1\r\n*", 0), Some((1, 3)));
+        assert_eq!(fast_header(b"01\r\n*", 0), None);
+        assert_eq!(fast_header(b"123\r\n*", 0), Some((123, 5)));
         assert_eq!(fast_header(b"0\r\n", 0), Some((0, 3)));
     }
 

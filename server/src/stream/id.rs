@@ -55,9 +55,19 @@ impl StreamId {
 
     /// The ID as bytes, for a bulk reply.
     pub fn to_bytes(self) -> bytes::Bytes {
-        let mut v = Vec::with_capacity(24);
-        self.write_to(&mut v);
-        bytes::Bytes::from(v)
+        // Written on the stack, then copied into an allocation of the exact
+        // size: a `Vec` with spare capacity would cost `Bytes::from` a
+        // second allocation (its shared header), once per XADD reply.
+        let mut buf = [0u8; 41];
+        let mut b = itoa::Buffer::new();
+        let ms = b.format(self.ms).as_bytes();
+        buf[..ms.len()].copy_from_slice(ms);
+        buf[ms.len()] = b'-';
+        let mut n = ms.len() + 1;
+        let seq = b.format(self.seq).as_bytes();
+        buf[n..n + seq.len()].copy_from_slice(seq);
+        n += seq.len();
+        bytes::Bytes::copy_from_slice(&buf[..n])
     }
 }
 
@@ -171,6 +181,17 @@ pub fn string2ull(s: &[u8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_bytes_is_display() {
+        for id in [
+            StreamId::new(0, 0),
+            StreamId::new(1526919030474, 55),
+            StreamId::new(u64::MAX, u64::MAX),
+        ] {
+            assert_eq!(id.to_bytes(), id.to_string().as_bytes());
+        }
+    }
 
     #[test]
     fn forms() {
