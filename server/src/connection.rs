@@ -312,12 +312,13 @@ impl Connection {
 
     /// Runs a command under the keyspace gate; waits if it blocks.
     async fn execute(&mut self, entry: &TableEntry, args: &Args, now: u64) -> Option<Reply> {
-        let shared = self.shared.clone();
-        shared
-            .stats
-            .commands_processed
-            .fetch_add(1, Ordering::Relaxed);
-        let (reply, block) = {
+        let req = {
+            // Borrows of two fields, not a clone of the Arc per command.
+            let shared = &self.shared;
+            shared
+                .stats
+                .commands_processed
+                .fetch_add(1, Ordering::Relaxed);
             let _shared_gate;
             let _exclusive_gate;
             if entry.cmd.has(flags::EXCLUSIVE) {
@@ -326,24 +327,24 @@ impl Connection {
                 _shared_gate = shared.keyspace.shared();
             }
             let mut ctx = Ctx {
-                shared: &shared,
+                shared,
                 client: &mut self.client,
                 now_ms: now,
                 block: None,
                 rerun: None,
             };
             let reply = commands::call(&mut ctx, entry, args);
-            (reply, ctx.block.take())
-        };
-        match block {
-            None => {
+            // The common case returns here, without moving the (large,
+            // empty) block request around.
+            if ctx.block.is_none() {
                 if entry.cmd.has(flags::FAST) {
                     self.batch_now = Some(now);
                 }
-                Some(reply)
+                return Some(reply);
             }
-            Some(req) => self.block(entry, req).await,
-        }
+            ctx.block.take().expect("checked")
+        };
+        self.block(entry, req).await
     }
 
     /// Waits for a key signal or the timeout, running the command again on each
