@@ -233,6 +233,7 @@ struct NameKey {
 }
 
 impl NameKey {
+    #[inline]
     fn new(name: &[u8]) -> NameKey {
         let mut words = [0u64; 2];
         for (i, &c) in name.iter().take(16).enumerate() {
@@ -302,6 +303,7 @@ impl Table {
     }
 
     /// Finds a top-level command by name, any case.
+    #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
         if name.len() > MAX_NAME {
             return None;
@@ -352,6 +354,7 @@ impl Table {
 
     /// Resolves `args` to the entry that will run them, checking arity:
     /// the command, or for a container its subcommand.
+    #[inline]
     pub fn resolve(&self, args: &[Bytes]) -> Result<&TableEntry, Error> {
         let Some(top) = self.get(&args[0]) else {
             return Err(Error::unknown_command(args));
@@ -467,6 +470,7 @@ pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
 
 /// Runs one already-resolved command, recording its statistics. The caller
 /// holds the keyspace gate as the command's flags require.
+#[inline]
 pub fn call(ctx: &mut Ctx<'_>, entry: &TableEntry, args: &[Bytes]) -> Reply {
     let start = std::time::Instant::now();
     let handler = entry.cmd.handler.expect("resolved commands have handlers");

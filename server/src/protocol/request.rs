@@ -284,6 +284,7 @@ impl Decoder {
     /// Hands out the batch's next request. If the limits changed since it
     /// was scanned (AUTH, RESET, CONFIG SET in the same pipeline), it is
     /// checked again, in the incremental path's order and with its errors.
+    #[inline]
     fn next_from_batch(&mut self, limits: &Limits, out: &mut Args) -> Result<(), ProtocolError> {
         let batch = &mut self.batch;
         let count = batch.counts[batch.next_req];
