@@ -302,9 +302,17 @@ impl Table {
         Table { slots, entries }
     }
 
-    /// Finds a top-level command by name, any case.
+    /// Finds a top-level command by name, any case. A subcommand's full
+    /// name (`config|get`) is not one: Redis's `lookupCommand` looks only at
+    /// top-level commands for argv[0].
     #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
+        self.find(name).filter(|e| e.parent.is_none())
+    }
+
+    /// Finds any entry by full name, any case.
+    #[inline]
+    fn find(&self, name: &[u8]) -> Option<&TableEntry> {
         if name.len() > MAX_NAME {
             return None;
         }
@@ -344,7 +352,7 @@ impl Table {
         buf[..parent.len()].copy_from_slice(parent.as_bytes());
         buf[parent.len()] = b'|';
         buf[parent.len() + 1..len].copy_from_slice(sub);
-        self.get(&buf[..len])
+        self.find(&buf[..len]).filter(|e| e.parent.is_some())
     }
 
     /// Top-level commands only.
@@ -520,7 +528,7 @@ mod tests {
             let mut bent = name.to_vec();
             if let Some(b) = bent.iter_mut().find(|b| !b.is_ascii_alphabetic()) {
                 *b ^= 0x20;
-                assert!(!t.get(&bent).is_some_and(|h| std::ptr::eq(h, e)));
+                assert!(!t.find(&bent).is_some_and(|h| std::ptr::eq(h, e)));
             }
             let mut longer = name.to_vec();
             longer.push(b'x');
@@ -531,5 +539,9 @@ mod tests {
         assert!(t.get(&[b'x'; 100]).is_none());
         assert!(t.get(b"XLEN\x00").is_none());
         assert!(t.get_sub("xinfo", &[b's'; 70]).is_none());
+        // A subcommand's full name is not a top-level command.
+        assert!(t.get(b"config|get").is_none());
+        assert!(t.get(b"XINFO|STREAM").is_none());
+        assert!(t.get_sub("config", b"get").is_some());
     }
 }
