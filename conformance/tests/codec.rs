@@ -73,6 +73,8 @@ fn leaf() -> impl Strategy<Value = Reply> {
         "[A-Z]{1,8} [a-z ]{0,20}".prop_map(|s| Reply::Error(s.into())),
         any::<i64>().prop_map(Reply::Int),
         prop::collection::vec(any::<u8>(), 0..30).prop_map(|b| Reply::Bulk(b.into())),
+        // Inline up to 46 bytes, a plain bulk past that.
+        prop::collection::vec(any::<u8>(), 0..60).prop_map(|b| Reply::bulk_small(&b)),
         Just(Reply::Nil),
         Just(Reply::NilArray),
         prop_oneof![
@@ -108,6 +110,7 @@ fn expected(r: &Reply, resp3: bool) -> V {
         Reply::Error(s) => V::Error(Bytes::copy_from_slice(s.as_bytes())),
         Reply::Int(n) => V::Int(*n),
         Reply::Bulk(b) => V::Bulk(b.clone()),
+        Reply::BulkInline(b) => V::Bulk(Bytes::copy_from_slice(b.as_bytes())),
         Reply::Nil | Reply::NilArray if resp3 => V::Null,
         Reply::Nil => V::NullBulk,
         Reply::NilArray => V::NullArray,

@@ -345,7 +345,7 @@ pub fn meta(s: &Stream) -> StreamMeta {
 }
 
 fn id_reply(id: StreamId) -> Reply {
-    Reply::Bulk(id.to_bytes())
+    id.to_reply()
 }
 
 fn entries_read_reply(n: i64) -> Reply {

@@ -319,7 +319,7 @@ pub fn stream_mut<R>(
 }
 
 fn id_reply(id: StreamId) -> Reply {
-    Reply::Bulk(id.to_bytes())
+    id.to_reply()
 }
 
 /// A RESP array of the entries `iter` yields, at most `count` (0 = all).

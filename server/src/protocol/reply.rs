@@ -9,7 +9,7 @@
 use bytes::{BufMut, Bytes, BytesMut};
 use std::borrow::Cow;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Reply {
     /// `+text`
     Status(Cow<'static, str>),
@@ -19,6 +19,11 @@ pub enum Reply {
     Int(i64),
     /// `$len\r\nbytes`
     Bulk(Bytes),
+    /// A short bulk string held in the reply itself, so building it
+    /// allocates nothing (XADD's ID, once per command). Encoded as, and equal
+    /// to, the [`Reply::Bulk`] of the same bytes. Build with
+    /// [`Reply::bulk_small`].
+    BulkInline(Inline),
     /// Null in place of a bulk string: RESP2 `$-1`, RESP3 `_`.
     Nil,
     /// Null in place of an array: RESP2 `*-1`, RESP3 `_`.
@@ -49,6 +54,15 @@ impl Reply {
 
     pub fn bulk(b: impl Into<Bytes>) -> Reply {
         Reply::Bulk(b.into())
+    }
+
+    /// A bulk string copied from a slice: held inline when it fits
+    /// ([`INLINE_CAP`] bytes), else in a new allocation.
+    pub fn bulk_small(b: &[u8]) -> Reply {
+        match Inline::new(b) {
+            Some(i) => Reply::BulkInline(i),
+            None => Reply::Bulk(Bytes::copy_from_slice(b)),
+        }
     }
 
     /// A bulk string copied from a slice.
@@ -86,6 +100,7 @@ impl Reply {
             }
             Reply::Int(n) => int_line(out, b':', *n),
             Reply::Bulk(b) => bulk(out, b),
+            Reply::BulkInline(b) => bulk(out, b.as_bytes()),
             Reply::Nil => out.put_slice(if resp3 { b"_\r\n" } else { b"$-1\r\n" }),
             Reply::NilArray => out.put_slice(if resp3 { b"_\r\n" } else { b"*-1\r\n" }),
             Reply::Array(items) => {
@@ -151,6 +166,65 @@ impl Reply {
         let mut out = BytesMut::new();
         self.encode(&mut out, resp3);
         out
+    }
+}
+
+/// The most bytes [`Reply::BulkInline`] holds: as many as fit beside the
+/// length without making `Reply` larger than its `Verbatim` variant does.
+pub const INLINE_CAP: usize = 46;
+
+/// Up to [`INLINE_CAP`] bytes stored in place.
+#[derive(Clone, Copy)]
+pub struct Inline {
+    len: u8,
+    buf: [u8; INLINE_CAP],
+}
+
+impl Inline {
+    /// None when `b` is longer than [`INLINE_CAP`].
+    pub fn new(b: &[u8]) -> Option<Inline> {
+        if b.len() > INLINE_CAP {
+            return None;
+        }
+        let mut buf = [0u8; INLINE_CAP];
+        buf[..b.len()].copy_from_slice(b);
+        Some(Inline {
+            len: b.len() as u8,
+            buf,
+        })
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..usize::from(self.len)]
+    }
+}
+
+impl std::fmt::Debug for Inline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", Bytes::copy_from_slice(self.as_bytes()))
+    }
+}
+
+/// Equality of what the client would receive for the same protocol: a
+/// [`Reply::BulkInline`] equals the [`Reply::Bulk`] of the same bytes;
+/// otherwise variant by variant, as a derived `PartialEq` would.
+impl PartialEq for Reply {
+    fn eq(&self, other: &Reply) -> bool {
+        use Reply::*;
+        match (self, other) {
+            (Bulk(a), BulkInline(b)) | (BulkInline(b), Bulk(a)) => a[..] == *b.as_bytes(),
+            (BulkInline(a), BulkInline(b)) => a.as_bytes() == b.as_bytes(),
+            (Status(a), Status(b)) | (Error(a), Error(b)) => a == b,
+            (Int(a), Int(b)) => a == b,
+            (Bulk(a), Bulk(b)) | (Raw(a), Raw(b)) => a == b,
+            (Nil, Nil) | (NilArray, NilArray) => true,
+            (Array(a), Array(b)) | (Set(a), Set(b)) | (Push(a), Push(b)) => a == b,
+            (Map(a), Map(b)) => a == b,
+            (Double(a), Double(b)) => a == b,
+            (Bool(a), Bool(b)) => a == b,
+            (Verbatim(fa, a), Verbatim(fb, b)) => fa == fb && a == b,
+            _ => false,
+        }
     }
 }
 
@@ -220,6 +294,32 @@ fn strip_zeros(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_bulk_is_a_bulk() {
+        for b in [
+            &b""[..],
+            b"1526919030474-55",
+            &[b'x'; INLINE_CAP],
+            &[b'y'; INLINE_CAP + 1],
+        ] {
+            let small = Reply::bulk_small(b);
+            let big = Reply::bulk_from(b);
+            assert_eq!(matches!(small, Reply::BulkInline(_)), b.len() <= INLINE_CAP);
+            assert_eq!(small, big);
+            assert_eq!(big, small);
+            for resp3 in [false, true] {
+                assert_eq!(small.to_bytes(resp3), big.to_bytes(resp3));
+            }
+        }
+        assert_ne!(Reply::bulk_small(b"a"), Reply::bulk_small(b"b"));
+        assert_ne!(Reply::bulk_small(b"a"), Reply::status("a"));
+        // Inline bulks do not make every reply bigger.
+        assert_eq!(
+            std::mem::size_of::<Reply>(),
+            std::mem::size_of::<(u64, &'static str, Bytes)>()
+        );
+    }
 
     #[test]
     fn integers_and_lengths() {

@@ -57,7 +57,20 @@ impl StreamId {
     pub fn to_bytes(self) -> bytes::Bytes {
         // Written on the stack, then copied into an allocation of the exact
         // size: a `Vec` with spare capacity would cost `Bytes::from` a
-        // second allocation (its shared header), once per XADD reply.
+        // second allocation (its shared header).
+        let (buf, n) = self.to_array();
+        bytes::Bytes::copy_from_slice(&buf[..n])
+    }
+
+    /// The ID as a bulk reply, held in the reply itself (no allocation:
+    /// XADD builds one per command).
+    pub fn to_reply(self) -> crate::protocol::Reply {
+        let (buf, n) = self.to_array();
+        crate::protocol::Reply::bulk_small(&buf[..n])
+    }
+
+    /// `ms-seq` in a stack buffer (at most 20 + 1 + 20 bytes) and its length.
+    fn to_array(self) -> ([u8; 41], usize) {
         let mut buf = [0u8; 41];
         let mut b = itoa::Buffer::new();
         let ms = b.format(self.ms).as_bytes();
@@ -67,7 +80,7 @@ impl StreamId {
         let seq = b.format(self.seq).as_bytes();
         buf[n..n + seq.len()].copy_from_slice(seq);
         n += seq.len();
-        bytes::Bytes::copy_from_slice(&buf[..n])
+        (buf, n)
     }
 }
 
@@ -190,6 +203,7 @@ mod tests {
             StreamId::new(u64::MAX, u64::MAX),
         ] {
             assert_eq!(id.to_bytes(), id.to_string().as_bytes());
+            assert_eq!(id.to_reply(), crate::protocol::Reply::bulk(id.to_string()));
         }
     }
 
