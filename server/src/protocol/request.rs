@@ -304,7 +304,9 @@ impl Decoder {
             }
         }
         out.reserve(count);
-        out.extend(spans.iter().map(|&(s, e)| batch.frame.slice(s..e)));
+        for &(s, e) in spans {
+            out.push(batch.frame.slice(s..e));
+        }
         batch.next_req += 1;
         batch.next_span += count;
         if batch.next_req == batch.counts.len() {
