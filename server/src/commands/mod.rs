@@ -202,10 +202,10 @@ impl TableEntry {
 /// - `slots` is an open-addressing index over `entries` (linear probing,
 ///   power-of-two length, at least twice the number of entries so a probe
 ///   always reaches an empty slot). A used slot holds, for `entries[i]`,
-///   `index = i + 1` and its full name's [`NameKey`]; it lies at or after
+///   `index = i + 1` and its full name's `NameKey`; it lies at or after
 ///   the position of the key's hash, with no empty slot in between. An
 ///   empty slot has `index` 0.
-/// - Every full name is lowercase ASCII-wise and at most [`MAX_NAME`] bytes.
+/// - Every full name is lowercase ASCII-wise and at most `MAX_NAME` bytes.
 ///
 /// Every command runs one lookup, so it is done without SipHash, without
 /// UTF-8 checks and without a byte-by-byte string compare: the name's first
@@ -304,7 +304,7 @@ impl Table {
 
     /// Finds a top-level command by name, any case. A subcommand's full
     /// name (`config|get`) is not one: Redis's `lookupCommand` looks only at
-    /// top-level commands for argv[0].
+    /// top-level commands for `argv[0]`.
     #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&TableEntry> {
         self.find(name).filter(|e| e.parent.is_none())
