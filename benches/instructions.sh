@@ -14,7 +14,8 @@
 # off. Workloads: 2,000 `XREAD COUNT 100` from spread positions; 190
 # `XREADGROUP COUNT 100 ... >` (the whole stream once); 20,000 `XADD s2 *`
 # of the same entries; 20,000 `XLEN s` (per-command overhead); 20,000 `XACK`
-# of the entries a group read before counting started. Every thread of the
+# of the entries a group read before counting started; 200,000 `XACK`, in
+# ID order, of a 200,000-entry PEL (`xackbig`). Every thread of the
 # server is counted (Sluice's tokio workers, Redis's main thread and
 # background threads). Needs valgrind, redis-server, redis-cli, python3.
 set -euo pipefail
@@ -57,6 +58,15 @@ with open(f"{d}/xlen.resp", "w") as f:
 with open(f"{d}/xack.setup.resp", "w") as f:
     f.write(cmd("XGROUP", "CREATE", "s", "g", "0"))
     f.write(cmd("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"))
+# A large PEL drained in order: 200,000 pending entries of another stream.
+with open(f"{d}/xackbig.setup.resp", "w") as f:
+    for i in range(200000):
+        f.write(cmd("XADD", "big", ids(i), "f", "v"))
+    f.write(cmd("XGROUP", "CREATE", "big", "g", "0"))
+    f.write(cmd("XREADGROUP", "GROUP", "g", "c", "STREAMS", "big", ">"))
+with open(f"{d}/xackbig.resp", "w") as f:
+    for i in range(200000):
+        f.write(cmd("XACK", "big", "g", ids(i)))
 with open(f"{d}/xack.resp", "w") as f:
     for i in range(20000):
         f.write(cmd("XACK", "s", "g", ids(i)))
@@ -93,7 +103,7 @@ count() {
 }
 
 printf '%-12s %-40s %15s %8s\n' workload server instructions vs-redis
-workloads=${WORKLOADS:-xread xreadgroup xadd xlen xack}
+workloads=${WORKLOADS:-xread xreadgroup xadd xlen xack xackbig}
 for wl in $workloads; do
     redis=$(count "$wl" redis-server --save "" --appendonly no --bind 127.0.0.1)
     printf '%-12s %-40s %15s %8s\n' "$wl" redis-server "$redis" 1.00
