@@ -190,6 +190,12 @@ impl Group {
     /// The delivery time of the oldest pending entry that `exists` (for the
     /// moment a blocked `XREADGROUP ... CLAIM` can next claim something).
     pub fn oldest_delivery(&self, mut exists: impl FnMut(StreamId) -> bool) -> Option<u64> {
+        // Usually the oldest delivery is still in the stream: one pass, no
+        // allocation (a blocked reader asks this each time it blocks again).
+        let (id, n) = self.pel_iter().min_by_key(|(id, n)| (n.time, *id))?;
+        if exists(id) {
+            return Some(self.shown_time(&n));
+        }
         let mut v: Vec<(StreamId, Nack)> = self.pel_iter().collect();
         v.sort_by_key(|(id, n)| (n.time, *id));
         v.into_iter()
@@ -253,6 +259,19 @@ mod tests {
             g.deliver(id(i), slot, t);
         }
         (g, slot)
+    }
+
+    #[test]
+    fn oldest_delivery_skips_entries_gone_from_the_stream() {
+        let (mut g, slot) = group(3, 100);
+        // 3 redelivered later, 2 earlier than everything.
+        g.deliver(id(3), slot, 300);
+        g.deliver(id(2), slot, 50);
+        assert_eq!(g.oldest_delivery(|_| true), Some(50));
+        // The oldest (2) deleted from the stream: the next oldest, 1 at 100.
+        assert_eq!(g.oldest_delivery(|i| i != id(2)), Some(100));
+        assert_eq!(g.oldest_delivery(|i| i == id(3)), Some(300));
+        assert_eq!(g.oldest_delivery(|_| false), None);
     }
 
     #[test]
