@@ -15,6 +15,39 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// The two servers every comparison starts: Redis (`REDIS_SERVER`, default
+/// `redis-server` on PATH; no persistence) and the release `sluice-server`
+/// ([`sluice_binary`]), each on a free loopback port.
+pub fn start_both() -> (Proc, Proc) {
+    let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+    let sluice_bin = sluice_binary();
+    assert!(
+        std::path::Path::new(&sluice_bin).exists(),
+        "{sluice_bin} missing: run `cargo build --release -p sluice-server` first"
+    );
+    let rp = free_port();
+    let args = [
+        "--port",
+        &rp.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    .map(String::from);
+    let redis = Proc::start("redis", &redis_bin, &args, rp);
+    let sp = free_port();
+    let sluice = Proc::start(
+        "sluice",
+        &sluice_bin,
+        &["--port".into(), sp.to_string()],
+        sp,
+    );
+    (redis, sluice)
+}
+
 /// A server process this benchmark started; killed (by PID) when dropped.
 pub struct Proc {
     pub name: &'static str,

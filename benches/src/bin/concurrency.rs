@@ -14,7 +14,7 @@
 //! cargo run --release -p sluice-benches --bin concurrency -- [rounds]
 //! ```
 
-use sluice_benches::{free_port, sluice_binary, Client, Proc};
+use sluice_benches::Client;
 use std::process::Command;
 
 struct Workload {
@@ -91,30 +91,7 @@ fn main() {
         .map(|a| a.parse().expect("rounds must be a number"))
         .unwrap_or(3);
     assert!(rounds >= 1);
-    let rp = free_port();
-    let redis = Proc::start(
-        "redis",
-        "redis-server",
-        &[
-            "--port",
-            &rp.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        .map(String::from),
-        rp,
-    );
-    let sp = free_port();
-    let sluice = Proc::start(
-        "sluice",
-        &sluice_binary(),
-        &["--port".into(), sp.to_string()],
-        sp,
-    );
+    let (redis, sluice) = sluice_benches::start_both();
     let servers = [&redis, &sluice];
     let mut results = vec![(Vec::new(), Vec::new()); WORKLOADS.len()];
     for round in 0..rounds {

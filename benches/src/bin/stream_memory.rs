@@ -12,7 +12,7 @@
 //! ```
 //! `REDIS_SERVER` and `SLUICE_SERVER` override the binaries.
 
-use sluice_benches::{free_port, sluice_binary, Client, Proc};
+use sluice_benches::{Client, Proc};
 use std::time::{Duration, Instant};
 
 /// Commands sent per pipelined batch.
@@ -99,36 +99,7 @@ fn main() {
         .nth(1)
         .map(|a| a.parse().expect("entries must be a number"))
         .unwrap_or(1_000_000);
-    let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
-    let sluice_bin = sluice_binary();
-    assert!(
-        std::path::Path::new(&sluice_bin).exists(),
-        "{sluice_bin} missing: run `cargo build --release -p sluice-server` first"
-    );
-
-    let rp = free_port();
-    let redis = Proc::start(
-        "redis",
-        &redis_bin,
-        &[
-            "--port".into(),
-            rp.to_string(),
-            "--bind".into(),
-            "127.0.0.1".into(),
-            "--save".into(),
-            "".into(),
-            "--appendonly".into(),
-            "no".into(),
-        ],
-        rp,
-    );
-    let sp = free_port();
-    let sluice = Proc::start(
-        "sluice",
-        &sluice_bin,
-        &["--port".into(), sp.to_string()],
-        sp,
-    );
+    let (redis, sluice) = sluice_benches::start_both();
 
     println!("stream memory: {n} entries of `field1 <16-byte value> field2 <8-digit number>`");
     let r = load(&redis, n);

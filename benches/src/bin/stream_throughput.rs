@@ -11,7 +11,7 @@
 //! cargo run --release -p sluice-benches --bin stream_throughput -- [entries]
 //! ```
 
-use sluice_benches::{free_port, sluice_binary, Client, Proc};
+use sluice_benches::{Client, Proc};
 use std::time::{Duration, Instant};
 
 const BATCH: usize = 100;
@@ -114,32 +114,7 @@ fn main() {
         .map(|a| a.parse().expect("entries must be a number"))
         .unwrap_or(200_000);
     assert!(n >= 1000, "use at least 1000 entries");
-    let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
-    let sluice_bin = sluice_binary();
-    let rp = free_port();
-    let redis = Proc::start(
-        "redis",
-        &redis_bin,
-        &[
-            "--port",
-            &rp.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        .map(String::from),
-        rp,
-    );
-    let sp = free_port();
-    let sluice = Proc::start(
-        "sluice",
-        &sluice_bin,
-        &["--port".into(), sp.to_string()],
-        sp,
-    );
+    let (redis, sluice) = sluice_benches::start_both();
     let r = workloads(&redis, n);
     let s = workloads(&sluice, n);
     println!("stream throughput, one connection, pipelines of {BATCH}; {n} entries");
