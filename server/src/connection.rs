@@ -373,13 +373,14 @@ impl Connection {
             // run and registering would otherwise be missed), then on each
             // wake-up: for an ordered waiter, only when its turn has come.
             let rerun = blocked.run(std::mem::take(&mut first), || {
+                let ready = blocked.take_ready();
                 let _gate = shared.keyspace.shared();
                 let mut ctx = Ctx {
                     shared: &shared,
                     client: &mut self.client,
                     now_ms: shared.clock.now_ms(),
                     block: None,
-                    rerun: Some(Rerun::KeyChanged),
+                    rerun: Some(Rerun::KeysChanged(ready)),
                 };
                 let reply = commands::call(&mut ctx, entry, &args);
                 match ctx.block.take() {

@@ -411,10 +411,12 @@ pub struct BlockRequest {
 }
 
 /// Why a blocked command is being run again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rerun {
-    /// A key it waits on changed (or the first check right after registering).
-    KeyChanged,
+    /// Keys it waits on changed, in the order they changed (empty for the
+    /// first check right after registering, and for XREADGROUP, which is not
+    /// told).
+    KeysChanged(Vec<Bytes>),
 }
 
 /// What a handler sees: the server, the calling client, and the time.

@@ -980,9 +980,18 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     if rerun && served.len() > 1 {
         // A woken reader is served one stream, as Redis 7.0 serves a blocked
-        // XREAD from the key that became ready (Sluice takes the first key,
-        // in argument order, that has new entries; a key named twice is
-        // served once).
+        // XREAD from the key that became ready: the first key, in the order
+        // the keys changed, that has new entries for it (a key named twice is
+        // served once). With no such key (the check right after blocking),
+        // the first key in argument order that has entries.
+        let pick = match &ctx.rerun {
+            Some(super::Rerun::KeysChanged(ready)) => ready
+                .iter()
+                .find_map(|k| served.iter().position(|(s, _)| s == k))
+                .unwrap_or(0),
+            None => 0,
+        };
+        served.swap(0, pick);
         served.truncate(1);
     }
     if !served.is_empty() {

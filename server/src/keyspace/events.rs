@@ -18,7 +18,9 @@
 //! or blocking again) it passes the turn to the next ordered waiter in
 //! registration order, and so on down the list. Readers that consume nothing
 //! (XREAD) and WATCHes are woken all at once, since no one can tell in which
-//! order they ran.
+//! order they ran. An XREAD waiter also notes which of its keys changed, in
+//! order ([`Waiter::take_ready`]), because Redis 7.0 answers it from the key
+//! that became ready first.
 //!
 //! A change that arrives while a round of turns is going on restarts the
 //! round from the oldest waiter: at once if the holder has not started
@@ -66,6 +68,10 @@ pub struct Waiter {
     /// A blocked command that consumes what it reads: woken in turn, oldest
     /// first (see the module docs).
     pub ordered: bool,
+    /// For an unordered blocked command (XREAD): the keys that changed since
+    /// it last ran, in the order they changed. Redis 7.0 answers a blocked
+    /// XREAD from the key that became ready first.
+    ready: parking_lot::Mutex<Vec<Bytes>>,
 }
 
 pub type WaitHandle = Arc<Waiter>;
@@ -82,6 +88,22 @@ impl Waiter {
         self.fired.store(true, Ordering::Release);
         self.notify.notify_one();
     }
+
+    /// Fires an unordered blocked command, noting that `key` changed.
+    fn fire_ready(&self, key: &Bytes) {
+        {
+            let mut r = self.ready.lock();
+            if !r.iter().any(|k| k == key) {
+                r.push(key.clone());
+            }
+        }
+        self.fire();
+    }
+
+    /// The keys that changed since the last call, in the order they changed.
+    pub fn take_ready(&self) -> Vec<Bytes> {
+        std::mem::take(&mut *self.ready.lock())
+    }
 }
 
 /// The ordered waiter whose turn it is on a key.
@@ -96,6 +118,8 @@ struct Turn {
 /// Everyone registered on one key, and the key's round of turns.
 #[derive(Debug, Default)]
 struct KeyWaiters {
+    /// The key itself (noted in the XREAD waiters it fires).
+    key: Bytes,
     /// Registrations in registration order.
     list: Vec<WaitHandle>,
     turn: Option<Turn>,
@@ -108,7 +132,9 @@ impl KeyWaiters {
     /// `watches`), and start a round of turns or mark the running one.
     fn changed(&mut self, watches: bool) {
         for w in &self.list {
-            if !w.ordered && (watches || w.blocking) {
+            if w.blocking && !w.ordered {
+                w.fire_ready(&self.key);
+            } else if !w.ordered && watches {
                 w.fire();
             }
         }
@@ -176,10 +202,14 @@ impl Events {
     /// Registers `w` for changes to `key` in `db`.
     pub fn register(&self, db: usize, key: &Bytes, w: &WaitHandle) {
         let mut map = self.map.lock();
+        let key = Bytes::copy_from_slice(key);
         map.entry(db)
             .or_default()
-            .entry(Bytes::copy_from_slice(key))
-            .or_default()
+            .entry(key.clone())
+            .or_insert_with(|| KeyWaiters {
+                key,
+                ..Default::default()
+            })
             .list
             .push(w.clone());
         self.active.fetch_add(1, Ordering::Relaxed);
@@ -321,6 +351,12 @@ pub struct Blocked<'a> {
 }
 
 impl Blocked<'_> {
+    /// The keys that changed since the last call, in the order they changed
+    /// (unordered waiters only; empty for XREADGROUP's ordered ones).
+    pub fn take_ready(&self) -> Vec<Bytes> {
+        self.waiter.take_ready()
+    }
+
     /// Waits until a key changes (for an ordered waiter: until its turn comes,
     /// or a change arrives that it will see when it runs).
     pub async fn notified(&self) {
