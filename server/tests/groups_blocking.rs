@@ -8,7 +8,6 @@
 //! injected clock.
 
 use sluice_server::clock::Clock;
-use sluice_server::Server;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 use tokio::time::sleep;
@@ -21,11 +20,10 @@ const SETTLE: Duration = Duration::from_millis(100);
 const T0: u64 = 1_700_000_000_000;
 
 async fn start(clock: Option<&Clock>) -> sluice_server::ServerHandle {
-    let mut b = Server::builder().port(0);
-    if let Some(c) = clock {
-        b = b.clock(c.clone());
+    match clock {
+        Some(c) => support::start_on(c).await,
+        None => support::start().await,
     }
-    b.bind().await.expect("bind").spawn()
 }
 
 /// `XREADGROUP GROUP g <consumer> BLOCK 0 STREAMS s >`, reply not read.
@@ -93,27 +91,7 @@ async fn several_blocked_consumers_get_distinct_entries() {
             .await,
         "+OK\r\n"
     );
-    let mut readers = Vec::new();
-    for i in 0..4 {
-        let mut r = Conn::open(h.local_addr()).await;
-        let name = format!("c{i}");
-        r.send(&[
-            "XREADGROUP",
-            "GROUP",
-            "g",
-            &name,
-            "COUNT",
-            "1",
-            "BLOCK",
-            "0",
-            "STREAMS",
-            "s",
-            ">",
-        ])
-        .await;
-        readers.push(r);
-    }
-    sleep(SETTLE).await;
+    let mut readers = block_consumers(&h, &mut c, 4, Some("1")).await;
     for i in 1..=4 {
         let id = format!("{i}-0");
         c.cmd(&["XADD", "s", &id, "f", "v"]).await;
@@ -381,20 +359,9 @@ async fn block_consumers(
     n: usize,
     count: Option<&str>,
 ) -> Vec<Conn> {
-    let mut readers = Vec::new();
-    for i in 0..n {
-        let mut r = Conn::open(h.local_addr()).await;
-        let name = format!("c{i}");
-        let mut args = vec!["XREADGROUP", "GROUP", "g", &name];
-        if let Some(c) = count {
-            args.extend(["COUNT", c]);
-        }
-        args.extend(["BLOCK", "0", "STREAMS", "s", ">"]);
-        r.send(&args).await;
-        wait_blocked(admin, i + 1).await;
-        readers.push(r);
-    }
-    readers
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    block_consumers_named(h, admin, &names, count, 0).await
 }
 
 /// The reply to `XREADGROUP ... STREAMS s >` serving entries `ids` (fields `f v`).
@@ -565,7 +532,7 @@ async fn a_waiter_that_times_out_leaves_the_queue() {
         ])
         .await;
     wait_blocked(&mut c, 1).await;
-    let mut rest = block_consumers_named(&h, &mut c, &["c1", "c2"], 1).await;
+    let mut rest = block_consumers_named(&h, &mut c, &["c1", "c2"], None, 1).await;
     assert_eq!(first.read_in_time().await, "*-1\r\n");
     c.cmd(&["XADD", "s", "1-1", "f", "v"]).await;
     assert_eq!(rest[0].read_in_time().await, entries_reply(&["1-1"]));
@@ -579,23 +546,18 @@ async fn block_consumers_named(
     h: &sluice_server::ServerHandle,
     admin: &mut Conn,
     names: &[&str],
+    count: Option<&str>,
     already: usize,
 ) -> Vec<Conn> {
     let mut readers = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let mut r = Conn::open(h.local_addr()).await;
-        r.send(&[
-            "XREADGROUP",
-            "GROUP",
-            "g",
-            name,
-            "BLOCK",
-            "0",
-            "STREAMS",
-            "s",
-            ">",
-        ])
-        .await;
+        let mut args = vec!["XREADGROUP", "GROUP", "g", name];
+        if let Some(c) = count {
+            args.extend(["COUNT", c]);
+        }
+        args.extend(["BLOCK", "0", "STREAMS", "s", ">"]);
+        r.send(&args).await;
         wait_blocked(admin, already + i + 1).await;
         readers.push(r);
     }

@@ -31,12 +31,7 @@ fn servers() -> &'static Servers {
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             rt.block_on(async move {
-                let h = sluice_server::Server::builder()
-                    .port(0)
-                    .bind()
-                    .await
-                    .expect("bind")
-                    .spawn();
+                let h = support::start().await;
                 tx.send(h.local_addr().port()).expect("send port");
                 std::future::pending::<()>().await;
             });

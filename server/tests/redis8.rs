@@ -266,12 +266,7 @@ async fn claim_reports_idle_time_and_count() {
 /// during block"), and XNACK wakes it at once.
 #[tokio::test]
 async fn blocked_claim_wakes_on_idle_time_and_on_xnack() {
-    let h = sluice_server::Server::builder()
-        .port(0)
-        .bind()
-        .await
-        .expect("bind")
-        .spawn();
+    let h = support::start().await;
     let mut c = Conn::open(h.local_addr()).await;
     let mut r = Conn::open(h.local_addr()).await;
     c.cmd(&["XADD", "s", "1-0", "f", "v"]).await;

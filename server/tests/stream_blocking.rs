@@ -4,22 +4,12 @@
 //! does meanwhile (pipelined input kept for later, hanging up, overflowing
 //! the query buffer). Time bounds are generous upper limits only.
 
-use sluice_server::Server;
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::time::timeout;
 
 mod support;
-use support::{Conn, LONG};
-
-async fn start() -> sluice_server::ServerHandle {
-    Server::builder()
-        .port(0)
-        .bind()
-        .await
-        .expect("bind")
-        .spawn()
-}
+use support::{start, Conn, LONG};
 
 /// Gives a reader that was just sent XREAD BLOCK time to reach its wait. The
 /// tests stay correct if it is too short: the command re-checks the stream

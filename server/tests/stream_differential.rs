@@ -9,8 +9,6 @@
 //! node count `radix-tree-nodes`, first/last entries...). This checks the
 //! emulated listpack sizes and the rax figures well beyond the fixed cases.
 
-use sluice_server::Server;
-
 mod support;
 use support::sync_redis::{start_redis, SyncConn as Conn};
 
@@ -233,14 +231,7 @@ fn run(seed: u64, ops: usize, redis: &mut Conn, sluice: &mut Conn) -> (usize, us
 fn random_workloads_match_redis() {
     let (_redis, rport) = start_redis();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let handle = rt.block_on(async {
-        Server::builder()
-            .port(0)
-            .bind()
-            .await
-            .expect("bind")
-            .spawn()
-    });
+    let handle = rt.block_on(support::start());
     let sport = handle.local_addr().port();
     let mut redis = Conn::open(rport).expect("connect redis");
     let mut sluice = Conn::open(sport).expect("connect sluice");
@@ -268,14 +259,7 @@ fn random_workloads_match_redis() {
 fn listpack_size_matches_redis_to_the_byte() {
     let (_redis, rport) = start_redis();
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let handle = rt.block_on(async {
-        Server::builder()
-            .port(0)
-            .bind()
-            .await
-            .expect("bind")
-            .spawn()
-    });
+    let handle = rt.block_on(support::start());
     let mut redis = Conn::open(rport).expect("connect redis");
     let mut sluice = Conn::open(handle.local_addr().port()).expect("connect sluice");
     for c in [&mut redis, &mut sluice] {

@@ -38,12 +38,6 @@ impl Default for ReadCaps {
     }
 }
 
-impl ReadCaps {
-    pub fn is_set(&self) -> bool {
-        self.max_count != u64::MAX || self.max_size != u64::MAX
-    }
-}
-
 /// `MAXCOUNT n` / `MAXSIZE n` at `args[i]` in the XREAD/XREADGROUP option
 /// loop (with a value after it): true when it is one (the caller skips two
 /// arguments). The value must be an integer (`ERR MAXCOUNT is not an integer
@@ -165,7 +159,7 @@ impl ReplyBudget {
     }
 
     /// A stream named `key` starts in the reply.
-    pub fn open_stream(&mut self, key: &[u8]) {
+    fn open_stream(&mut self, key: &[u8]) {
         debug_assert!(self.open.is_none());
         // RESP2 wraps each stream in `*2`; RESP3 makes it a map entry.
         let wrapper = if self.resp3 { 0 } else { 4 };

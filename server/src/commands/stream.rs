@@ -322,19 +322,26 @@ fn id_reply(id: StreamId) -> Reply {
     id.to_reply()
 }
 
-/// A RESP array of the entries `iter` yields, at most `count` (0 = all).
+/// A RESP array of the entries `iter` yields, at most `count` (0 = all);
+/// for XREAD, also stopping when the reply's MAXCOUNT / MAXSIZE `budget` is
+/// used up.
 fn entries_reply<'a>(
     iter: impl Iterator<Item = crate::stream::EntryRef<'a>>,
     count: usize,
+    mut budget: Option<&mut ReplyBudget>,
 ) -> Reply {
     let mut out = ArrayBuf::with_capacity(READ_BUF);
     let body = out.body();
     let mut n = 0;
     for e in iter {
-        if count != 0 && n == count {
+        if (count != 0 && n == count) || budget.as_ref().is_some_and(|b| b.full()) {
             break;
         }
+        let before = body.len();
         e.write_resp(body);
+        if let Some(b) = budget.as_mut() {
+            b.add_entry(body.len() - before);
+        }
         n += 1;
     }
     Reply::Raw(out.finish(n))
@@ -342,28 +349,6 @@ fn entries_reply<'a>(
 
 /// First allocation for a read's entries (grown as needed).
 pub const READ_BUF: usize = 4096;
-
-/// [`entries_reply`] for XREAD: at most `count` entries (0 = all), stopping
-/// early when the reply's MAXCOUNT / MAXSIZE budget is used up.
-fn budgeted_entries_reply<'a>(
-    iter: impl Iterator<Item = crate::stream::EntryRef<'a>>,
-    count: usize,
-    budget: &mut ReplyBudget,
-) -> Reply {
-    let mut out = ArrayBuf::with_capacity(READ_BUF);
-    let body = out.body();
-    let mut n = 0;
-    for e in iter {
-        if (count != 0 && n == count) || budget.full() {
-            break;
-        }
-        let before = body.len();
-        e.write_resp(body);
-        budget.add_entry(body.len() - before);
-        n += 1;
-    }
-    Reply::Raw(out.finish(n))
-}
 
 // ---- trimming arguments (XADD and XTRIM) ----
 
@@ -681,9 +666,9 @@ fn range_generic(ctx: &mut Ctx<'_>, args: &[Bytes], rev: bool) -> CmdResult<Repl
         }
         let count = if count < 0 { 0 } else { count as usize };
         if rev {
-            entries_reply(s.rev_range(start, end), count)
+            entries_reply(s.rev_range(start, end), count, None)
         } else {
-            entries_reply(s.range(start, end), count)
+            entries_reply(s.range(start, end), count, None)
         }
     })?;
     Ok(reply.unwrap_or(Reply::Array(Vec::new())))
@@ -963,7 +948,7 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                 stop = true;
                 return None;
             }
-            let reply = budgeted_entries_reply(s.range(start, StreamId::MAX), count, &mut budget);
+            let reply = entries_reply(s.range(start, StreamId::MAX), count, Some(&mut budget));
             budget.close_stream(true);
             Some(reply)
         }) {
@@ -1095,7 +1080,7 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         } else {
             m.push(kv(
                 "entries",
-                entries_reply(s.range(StreamId::MIN, StreamId::MAX), count),
+                entries_reply(s.range(StreamId::MIN, StreamId::MAX), count, None),
             ));
             m.push(kv("groups", full_groups(s, count, resp3)));
         }

@@ -27,14 +27,7 @@ impl Conn {
     }
 
     pub async fn send<S: AsRef<[u8]>>(&mut self, args: &[S]) {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            let a = a.as_ref();
-            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            out.extend_from_slice(a);
-            out.extend_from_slice(b"\r\n");
-        }
-        self.sock.write_all(&out).await.expect("write");
+        self.sock.write_all(&request(args)).await.expect("write");
     }
 
     /// Reads one whole reply and returns its raw bytes as text.
@@ -102,6 +95,28 @@ impl Conn {
     pub async fn silent_for(&mut self, d: Duration) -> bool {
         timeout(d, self.read()).await.is_err()
     }
+}
+
+/// `args` as a RESP multibulk request.
+pub fn request<S: AsRef<[u8]>>(args: &[S]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        let a = a.as_ref();
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// An in-process server on a free port, on the real clock.
+pub async fn start() -> sluice_server::ServerHandle {
+    sluice_server::Server::builder()
+        .port(0)
+        .bind()
+        .await
+        .expect("bind")
+        .spawn()
 }
 
 /// A fixed start time for tests that inject the clock.

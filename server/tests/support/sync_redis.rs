@@ -35,14 +35,7 @@ impl SyncConn {
 
     /// Sends `args` as a multibulk request and returns the reply's bytes.
     pub fn cmd<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Vec<u8> {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            let a = a.as_ref();
-            out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            out.extend_from_slice(a);
-            out.extend_from_slice(b"\r\n");
-        }
-        self.w.write_all(&out).expect("write");
+        self.w.write_all(&super::request(args)).expect("write");
         let mut reply = Vec::new();
         self.read(&mut reply);
         reply
