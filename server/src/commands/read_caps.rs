@@ -93,6 +93,37 @@ fn bulk_len(len: usize) -> u64 {
     header_len(len as u64) + len as u64 + 2
 }
 
+/// What a loop that writes entries asks before and tells after each one:
+/// [`ReplyBudget`] for XREAD/XREADGROUP, [`Unlimited`] elsewhere (XRANGE),
+/// where it compiles away.
+pub trait EntryBudget {
+    fn full(&self) -> bool;
+    fn add_entry(&mut self, bytes: usize);
+}
+
+/// No caps.
+pub struct Unlimited;
+
+impl EntryBudget for Unlimited {
+    #[inline]
+    fn full(&self) -> bool {
+        false
+    }
+    #[inline]
+    fn add_entry(&mut self, _bytes: usize) {}
+}
+
+impl EntryBudget for ReplyBudget {
+    #[inline]
+    fn full(&self) -> bool {
+        ReplyBudget::full(self)
+    }
+    #[inline]
+    fn add_entry(&mut self, bytes: usize) {
+        ReplyBudget::add_entry(self, bytes)
+    }
+}
+
 /// The running account of one XREAD / XREADGROUP reply against its caps.
 #[derive(Debug, Clone)]
 pub struct ReplyBudget {

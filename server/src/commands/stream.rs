@@ -10,7 +10,7 @@
 //! [`stream_ref`] / [`stream_mut`] (typed key access), [`node_limits`].
 
 use super::docs::{arg as a, Begin, Find, KeySpec};
-use super::read_caps::{self, ReadCaps, ReplyBudget};
+use super::read_caps::{self, EntryBudget, ReadCaps, ReplyBudget, Unlimited};
 use super::{flags::*, is, parse_int, redis8, BlockRequest, Command, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{Entry, Value};
@@ -322,26 +322,23 @@ fn id_reply(id: StreamId) -> Reply {
     id.to_reply()
 }
 
-/// A RESP array of the entries `iter` yields, at most `count` (0 = all);
-/// for XREAD, also stopping when the reply's MAXCOUNT / MAXSIZE `budget` is
-/// used up.
+/// A RESP array of the entries `iter` yields, at most `count` (0 = all),
+/// stopping early when `budget` (XREAD's MAXCOUNT / MAXSIZE) is used up.
 fn entries_reply<'a>(
     iter: impl Iterator<Item = crate::stream::EntryRef<'a>>,
     count: usize,
-    mut budget: Option<&mut ReplyBudget>,
+    budget: &mut impl EntryBudget,
 ) -> Reply {
     let mut out = ArrayBuf::with_capacity(READ_BUF);
     let body = out.body();
     let mut n = 0;
     for e in iter {
-        if (count != 0 && n == count) || budget.as_ref().is_some_and(|b| b.full()) {
+        if (count != 0 && n == count) || budget.full() {
             break;
         }
         let before = body.len();
         e.write_resp(body);
-        if let Some(b) = budget.as_mut() {
-            b.add_entry(body.len() - before);
-        }
+        budget.add_entry(body.len() - before);
         n += 1;
     }
     Reply::Raw(out.finish(n))
@@ -666,9 +663,9 @@ fn range_generic(ctx: &mut Ctx<'_>, args: &[Bytes], rev: bool) -> CmdResult<Repl
         }
         let count = if count < 0 { 0 } else { count as usize };
         if rev {
-            entries_reply(s.rev_range(start, end), count, None)
+            entries_reply(s.rev_range(start, end), count, &mut Unlimited)
         } else {
-            entries_reply(s.range(start, end), count, None)
+            entries_reply(s.range(start, end), count, &mut Unlimited)
         }
     })?;
     Ok(reply.unwrap_or(Reply::Array(Vec::new())))
@@ -948,7 +945,7 @@ fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                 stop = true;
                 return None;
             }
-            let reply = entries_reply(s.range(start, StreamId::MAX), count, Some(&mut budget));
+            let reply = entries_reply(s.range(start, StreamId::MAX), count, &mut budget);
             budget.close_stream(true);
             Some(reply)
         }) {
@@ -1080,7 +1077,7 @@ fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         } else {
             m.push(kv(
                 "entries",
-                entries_reply(s.range(StreamId::MIN, StreamId::MAX), count, None),
+                entries_reply(s.range(StreamId::MIN, StreamId::MAX), count, &mut Unlimited),
             ));
             m.push(kv("groups", full_groups(s, count, resp3)));
         }
