@@ -5,7 +5,8 @@
 //! [`ClientInfo`] is the part other connections may read or act on (name,
 //! address, current command, kill switch); it is shared through [`Clients`].
 //!
-//! [`idle_sweep`] applies the `timeout` setting: like Redis's
+//! [`Clients::close_idle`] applies the `timeout` setting (the server's idle
+//! sweep calls it every 100 ms): like Redis's
 //! `clientsCronHandleTimeout`, it closes clients idle for more than `timeout`
 //! seconds, except those waiting in a blocking command. A client's
 //! `last_ms` is its last interaction (Redis's `lastinteraction`): bytes read
@@ -154,19 +155,6 @@ impl Clients {
         self.map.len()
     }
 
-    /// Takes a connection slot unless `maxclients` are already connected
-    /// (Redis's check in `acceptCommonHandler`, which counts every client,
-    /// the new one excluded). The slot is given back when the guard drops.
-    pub fn try_admit(shared: &Arc<crate::server::Shared>) -> Option<Slot> {
-        let max = shared.runtime.maxclients.load(Ordering::Relaxed);
-        let before = shared.clients.live.fetch_add(1, Ordering::AcqRel);
-        if before as i64 >= max {
-            shared.clients.live.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        Some(Slot(shared.clone()))
-    }
-
     /// Closes the clients idle for more than `timeout_s` seconds at `now_ms`,
     /// blocked clients excepted; returns how many. Times are compared in
     /// whole seconds, as Redis compares `unixtime - lastinteraction`, so a
@@ -197,29 +185,5 @@ impl Clients {
             .iter()
             .filter(|c| c.blocked.load(Ordering::Relaxed))
             .count()
-    }
-}
-
-/// A connection's place under `maxclients`, released on drop.
-pub struct Slot(Arc<crate::server::Shared>);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.clients.live.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// The `timeout` sweep: every 100 ms (Redis's `hz 10` cron), when `timeout`
-/// is set, closes the idle clients (see [`Clients::close_idle`]). The setting
-/// is read on each tick, so CONFIG SET applies at once.
-pub async fn idle_sweep(shared: Arc<crate::server::Shared>) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let timeout = shared.runtime.timeout.load(Ordering::Relaxed);
-        if timeout > 0 {
-            shared.clients.close_idle(timeout, shared.clock.now_ms());
-        }
     }
 }

@@ -17,10 +17,10 @@
 //! an I/O error closes only this connection.
 
 use crate::client::Client;
-use crate::commands::{self, flags, Ctx, Rerun, TableEntry};
+use crate::commands::{self, flags, Ctx, Rerun, TableEntry, TABLE};
 use crate::error::Error;
 use crate::protocol::{Args, Decoder, Limits, Reply};
-use crate::server::Shared;
+use crate::state::Shared;
 use bytes::BytesMut;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -230,15 +230,14 @@ impl Connection {
     /// Resolves, checks and runs a request. None: close the connection now.
     async fn dispatch(&mut self, args: &mut Args, now: u64) -> Option<Reply> {
         let shared = self.shared.clone();
-        let entry = match shared.table.resolve(args) {
+        let entry = match TABLE.resolve(args) {
             Ok(e) => e,
             Err(e) => {
                 if let Error::WrongArity(name) = &e {
-                    if let Some(en) = shared
-                        .table
-                        .get(name.split('|').next().unwrap_or("").as_bytes())
-                    {
-                        en.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+                    if let Some(en) = TABLE.get(name.split('|').next().unwrap_or("").as_bytes()) {
+                        shared.cmd_stats[en.index]
+                            .rejected_calls
+                            .fetch_add(1, Ordering::Relaxed);
                     }
                     // Redis rejects a malformed EXEC by discarding the
                     // transaction (in MULTI or not): execCommandAbort.
@@ -278,7 +277,9 @@ impl Connection {
             last.push_str(&entry.full_name);
         }
         if !self.client.authenticated && !entry.cmd.has(flags::NO_AUTH) {
-            entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+            shared.cmd_stats[entry.index]
+                .rejected_calls
+                .fetch_add(1, Ordering::Relaxed);
             self.flag_multi_dirty();
             return Some(Error::NoAuth.into());
         }
@@ -289,7 +290,9 @@ impl Connection {
                 "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
             ) {
                 if entry.cmd.has(flags::NO_MULTI) {
-                    entry.stats.rejected_calls.fetch_add(1, Ordering::Relaxed);
+                    shared.cmd_stats[entry.index]
+                        .rejected_calls
+                        .fetch_add(1, Ordering::Relaxed);
                     self.flag_multi_dirty();
                     return Some(Error::NotAllowedInMulti.into());
                 }

@@ -26,6 +26,7 @@ pub mod error;
 pub mod keyspace;
 pub mod protocol;
 pub mod server;
+pub mod state;
 pub mod stream;
 
 pub use clock::Clock;

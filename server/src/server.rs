@@ -14,104 +14,20 @@
 //! Over `maxclients` (read at each accept, so CONFIG SET applies to the next
 //! connection; clients already connected stay), a new socket gets Redis's
 //! `-ERR max number of clients reached` and is closed. A background task
-//! closes idle clients when `timeout` is set ([`crate::client::idle_sweep`]).
+//! closes idle clients when `timeout` is set ([`idle_sweep`]).
 //! Shutdown (SIGINT,
 //! SIGTERM, SHUTDOWN, or the handle) stops accepting, lets every connection
 //! finish the replies it has, and returns.
 
-use crate::client::Clients;
 use crate::clock::Clock;
-use crate::commands::Table;
-use crate::config::{Config, Runtime};
-use crate::keyspace::Keyspace;
-use parking_lot::Mutex;
-use std::collections::HashMap;
+use crate::commands::TABLE;
+use crate::config::Config;
+use crate::state::Shared;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-
-/// Server-wide counters (INFO stats).
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub commands_processed: AtomicU64,
-    pub error_replies: AtomicU64,
-    /// Error replies by code (`ERR`, `WRONGTYPE`, ...), for INFO errorstats.
-    pub errors_by_code: Mutex<HashMap<String, u64>>,
-    pub expired_keys: AtomicU64,
-    pub net_input_bytes: AtomicU64,
-    pub net_output_bytes: AtomicU64,
-}
-
-impl Stats {
-    pub fn record_error(&self, text: &str) {
-        self.error_replies.fetch_add(1, Ordering::Relaxed);
-        let code = text.split(' ').next().unwrap_or("ERR").to_string();
-        *self.errors_by_code.lock().entry(code).or_insert(0) += 1;
-    }
-}
-
-/// State shared by every connection.
-pub struct Shared {
-    pub keyspace: Keyspace,
-    pub config: Config,
-    pub runtime: Runtime,
-    pub clock: Clock,
-    pub table: Table,
-    pub clients: Clients,
-    pub stats: Stats,
-    /// Cancelled to shut the server down.
-    pub shutdown: CancellationToken,
-    /// Server start, ms since the epoch (INFO uptime).
-    pub started_ms: u64,
-    /// The address actually bound (after port 0 is resolved).
-    pub local_addr: Mutex<Option<SocketAddr>>,
-    /// Unique per run, as Redis's run_id.
-    pub run_id: String,
-}
-
-impl Shared {
-    pub fn new(config: Config, clock: Clock) -> Shared {
-        let runtime = Runtime::new(&config);
-        let databases = config.get_i64("databases").max(1) as usize;
-        let started_ms = clock.now_ms();
-        Shared {
-            keyspace: Keyspace::new(databases),
-            runtime,
-            table: Table::new(),
-            clients: Clients::default(),
-            stats: Stats::default(),
-            shutdown: CancellationToken::new(),
-            started_ms,
-            local_addr: Mutex::new(None),
-            run_id: run_id(started_ms),
-            config,
-            clock,
-        }
-    }
-
-    /// The password clients must give, if any.
-    pub fn requirepass(&self) -> Option<String> {
-        self.runtime.get("requirepass").filter(|p| !p.is_empty())
-    }
-}
-
-fn run_id(seed: u64) -> String {
-    // 40 hex characters from the start time and process id; uniqueness, not secrecy.
-    let mut x = seed ^ ((std::process::id() as u64) << 32) ^ 0x9E37_79B9_7F4A_7C15;
-    let mut s = String::with_capacity(40);
-    while s.len() < 40 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        s.push_str(&format!("{:016x}", x));
-    }
-    s.truncate(40);
-    s
-}
 
 /// Builds a server: configuration, clock, then [`Builder::bind`].
 #[derive(Default)]
@@ -148,7 +64,8 @@ impl Builder {
 
     /// Binds the listening socket(s).
     pub async fn bind(self) -> std::io::Result<Server> {
-        let shared = Arc::new(Shared::new(self.config, self.clock.unwrap_or_default()));
+        let clock = self.clock.unwrap_or_default();
+        let shared = Arc::new(Shared::new(self.config, clock, TABLE.entries.len()));
         let port = shared.config.port();
         let mut listeners = Vec::new();
         for host in shared.config.bind_addrs() {
@@ -224,8 +141,8 @@ impl Server {
     pub async fn run(self) {
         let shared = self.shared;
         let tracker = TaskTracker::new();
-        let sweeper = tokio::spawn(crate::keyspace::sweep::run(shared.clone()));
-        let idle = tokio::spawn(crate::client::idle_sweep(shared.clone()));
+        shared.spawn_background(expiry_sweep(shared.clone()));
+        shared.spawn_background(idle_sweep(shared.clone()));
         let mut accepts = JoinSet::new();
         for l in self.listeners {
             let shared = shared.clone();
@@ -237,8 +154,8 @@ impl Server {
         while accepts.join_next().await.is_some() {}
         tracker.close();
         tracker.wait().await;
-        sweeper.abort();
-        idle.abort();
+        shared.tasks.close();
+        shared.tasks.wait().await;
     }
 }
 
@@ -253,7 +170,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTr
             }
         };
         let _ = socket.set_nodelay(true);
-        let slot = crate::client::Clients::try_admit(&shared);
+        let slot = shared.try_admit();
         let shared = shared.clone();
         tracker.spawn(async move {
             match slot {
@@ -261,5 +178,36 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTr
                 None => crate::connection::refuse(socket, shared).await,
             }
         });
+    }
+}
+
+/// The background expiry sweep: every 100 ms (Redis's default `hz 10`)
+/// removes expired keys nobody reads ([`crate::keyspace::sweep`]).
+async fn expiry_sweep(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut cursors = vec![0u64; shared.keyspace.db_count()];
+    loop {
+        tick.tick().await;
+        let now = shared.clock.now_ms();
+        crate::keyspace::sweep::sweep_once(&shared.keyspace, now, &mut cursors);
+    }
+}
+
+/// The `timeout` sweep: every 100 ms (Redis's `hz 10` cron), when `timeout`
+/// is set, closes the idle clients (see [`crate::client::Clients::close_idle`]).
+/// The setting is read on each tick, so CONFIG SET applies at once.
+async fn idle_sweep(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let timeout = shared
+            .runtime
+            .timeout
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if timeout > 0 {
+            shared.clients.close_idle(timeout, shared.clock.now_ms());
+        }
     }
 }

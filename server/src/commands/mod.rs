@@ -26,10 +26,10 @@ use crate::client::Client;
 use crate::error::{CmdResult, Error};
 use crate::keyspace::Db;
 use crate::protocol::Reply;
-use crate::server::Shared;
+use crate::state::Shared;
 use bytes::Bytes;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 /// Command flags, as COMMAND INFO reports them.
@@ -164,25 +164,18 @@ impl Command {
     }
 }
 
-/// Call statistics for one command (INFO commandstats).
-#[derive(Debug, Default)]
-pub struct CmdStats {
-    pub calls: AtomicU64,
-    pub usec: AtomicU64,
-    pub rejected_calls: AtomicU64,
-    pub failed_calls: AtomicU64,
-}
-
-/// A command in the table with its full name (`config|get`) and statistics.
+/// A command in the table with its full name (`config|get`) and its
+/// position, which indexes the server's per-command statistics
+/// ([`Shared::cmd_stats`]).
 pub struct TableEntry {
     pub cmd: &'static Command,
     pub full_name: String,
     pub parent: Option<&'static Command>,
-    pub stats: CmdStats,
+    pub index: usize,
 }
 
 impl TableEntry {
-    fn new(cmd: &'static Command, parent: Option<&'static Command>) -> TableEntry {
+    fn new(cmd: &'static Command, parent: Option<&'static Command>, index: usize) -> TableEntry {
         let full_name = match parent {
             Some(p) => format!("{}|{}", p.name, cmd.name),
             None => cmd.name.to_string(),
@@ -191,10 +184,13 @@ impl TableEntry {
             cmd,
             full_name,
             parent,
-            stats: CmdStats::default(),
+            index,
         }
     }
 }
+
+/// The command table: every command Sluice serves, built once on first use.
+pub static TABLE: LazyLock<Table> = LazyLock::new(Table::new);
 
 /// All commands, by lowercase full name.
 ///
@@ -271,9 +267,9 @@ impl Table {
         let mut entries = Vec::new();
         for fam in families {
             for cmd in fam.iter() {
-                entries.push(TableEntry::new(cmd, None));
+                entries.push(TableEntry::new(cmd, None, entries.len()));
                 for sub in cmd.subcommands {
-                    entries.push(TableEntry::new(sub, Some(cmd)));
+                    entries.push(TableEntry::new(sub, Some(cmd), entries.len()));
                 }
             }
         }
@@ -488,7 +484,7 @@ pub fn call(ctx: &mut Ctx<'_>, entry: &TableEntry, args: &[Bytes]) -> Reply {
         Ok(r) => r,
         Err(e) => Reply::from(e),
     };
-    let stats = &entry.stats;
+    let stats = &ctx.shared.cmd_stats[entry.index];
     if ctx.block.is_none() {
         stats.calls.fetch_add(1, Ordering::Relaxed);
         stats

@@ -710,14 +710,12 @@ pub fn claim_deadline(s: &Stream, g: &Group, min_idle: i64, now: u64) -> u64 {
 /// entries become claimable. A wake-up is only a nudge: the command checks
 /// again and blocks again when there is still nothing.
 pub fn wake_at(ctx: &Ctx<'_>, keys: &[Bytes], deadline_ms: u64) {
-    let Ok(rt) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
     let shared = ctx.shared.clone();
     let db = ctx.client.db;
     let keys = keys.to_vec();
     let wait = deadline_ms.saturating_sub(ctx.now_ms);
-    rt.spawn(async move {
+    // Under the server's tracker: shutdown ends the timer at once.
+    ctx.shared.spawn_background(async move {
         // One extra millisecond: the entry must be strictly idle enough when the
         // command runs again.
         tokio::time::sleep(std::time::Duration::from_millis(wait.saturating_add(1))).await;

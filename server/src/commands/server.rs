@@ -12,7 +12,7 @@ use super::{docs, flags::*, help_reply, is, parse_int, Command, Ctx, TableEntry}
 use crate::error::{CmdResult, Error};
 use crate::keyspace::{glob, key_usage};
 use crate::protocol::Reply;
-use crate::server::Shared;
+use crate::state::Shared;
 use bytes::Bytes;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -703,8 +703,8 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
         "modules" => out.push_str("# Modules\r\n"),
         "commandstats" => {
             out.push_str("# Commandstats\r\n");
-            for e in &shared.table.entries {
-                let s = &e.stats;
+            for e in &super::TABLE.entries {
+                let s = &shared.cmd_stats[e.index];
                 let calls = s.calls.load(Ordering::Relaxed);
                 let rejected = s.rejected_calls.load(Ordering::Relaxed);
                 let failed = s.failed_calls.load(Ordering::Relaxed);
@@ -831,13 +831,8 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     for db in shared.keyspace.dbs() {
         db.expired.store(0, Ordering::Relaxed);
     }
-    for e in &shared.table.entries {
-        for a in [
-            &e.stats.calls,
-            &e.stats.usec,
-            &e.stats.rejected_calls,
-            &e.stats.failed_calls,
-        ] {
+    for s in shared.cmd_stats.iter() {
+        for a in [&s.calls, &s.usec, &s.rejected_calls, &s.failed_calls] {
             a.store(0, Ordering::Relaxed);
         }
     }
@@ -999,8 +994,8 @@ fn memory_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
 
 /// `COMMAND`: every top-level command's info. The container `COMMAND` has a
 /// handler of its own for the bare form.
-fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    let table = &ctx.shared.table;
+fn command(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &*super::TABLE;
     Ok(Reply::Array(
         table
             .top_level()
@@ -1009,8 +1004,8 @@ fn command(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     ))
 }
 
-fn command_count(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Int(ctx.shared.table.top_level().count() as i64))
+fn command_count(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
+    Ok(Reply::Int(super::TABLE.top_level().count() as i64))
 }
 
 /// Finds `name` or `parent|sub`.
@@ -1026,7 +1021,7 @@ fn lookup<'t>(table: &'t super::Table, name: &[u8]) -> Option<&'t TableEntry> {
 
 /// `COMMAND INFO [command-name ...]`
 fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let table = &ctx.shared.table;
+    let table = &*super::TABLE;
     if args.len() == 2 {
         return command(ctx, args);
     }
@@ -1043,8 +1038,8 @@ fn command_info(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 }
 
 /// `COMMAND DOCS [command-name ...]`
-fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let table = &ctx.shared.table;
+fn command_docs(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &*super::TABLE;
     let entries: Vec<&TableEntry> = if args.len() == 2 {
         table.top_level().collect()
     } else {
@@ -1064,8 +1059,8 @@ fn command_docs(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 }
 
 /// `COMMAND LIST [FILTERBY MODULE name|ACLCAT category|PATTERN pattern]`
-fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let table = &ctx.shared.table;
+fn command_list(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &*super::TABLE;
     enum Filter<'a> {
         All,
         Module,
@@ -1106,8 +1101,8 @@ fn command_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 /// `COMMAND GETKEYS command [arg ...]` and `COMMAND GETKEYSANDFLAGS command
 /// [arg ...]` (each key with its key-spec flags), as Redis 7.0's
 /// `getKeysSubcommandImpl`.
-fn command_getkeys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let table = &ctx.shared.table;
+fn command_getkeys(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let table = &*super::TABLE;
     let argv = &args[2..];
     // Redis's lookupCommand: a container with arguments resolves to its
     // subcommand (an unknown one is an unknown command).

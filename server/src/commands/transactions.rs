@@ -19,7 +19,7 @@ use crate::client::Client;
 use crate::error::{CmdResult, Error};
 use crate::keyspace::events::Waiter;
 use crate::protocol::Reply;
-use crate::server::Shared;
+use crate::state::Shared;
 use bytes::Bytes;
 use std::sync::atomic::Ordering;
 
@@ -167,7 +167,7 @@ fn exec(ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
         // Each command reads the clock itself, as Redis refreshes its
         // command time snapshot per command.
         ctx.now_ms = shared.clock.now_ms();
-        let reply = match shared.table.resolve(args) {
+        let reply = match super::TABLE.resolve(args) {
             Ok(entry) => {
                 shared
                     .stats
@@ -248,7 +248,9 @@ mod tests {
 
     fn run(shared: &Arc<Shared>, client: &mut Client, args: &[&str]) -> Reply {
         let args: Vec<Bytes> = args.iter().map(|a| Bytes::from(a.to_string())).collect();
-        let entry = shared.table.resolve(&args).expect("known command");
+        let entry = crate::commands::TABLE
+            .resolve(&args)
+            .expect("known command");
         let mut ctx = Ctx {
             shared,
             client,
@@ -266,7 +268,11 @@ mod tests {
 
     #[test]
     fn watch_fires_and_exec_cleans_up() {
-        let shared = Arc::new(Shared::new(Config::default(), Clock::fixed(1_000)));
+        let shared = Arc::new(Shared::new(
+            Config::default(),
+            Clock::fixed(1_000),
+            crate::commands::TABLE.entries.len(),
+        ));
         let mut a = client(&shared);
         let mut b = client(&shared);
         assert_eq!(run(&shared, &mut a, &["WATCH", "k", "k"]), Reply::OK);

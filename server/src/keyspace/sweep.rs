@@ -1,4 +1,5 @@
-//! The background expiry sweep: removes expired keys nobody reads.
+//! The background expiry sweep's pass: removes expired keys nobody reads
+//! (the 100 ms timer that runs it is the server's, [`crate::server`]).
 //!
 //! Every 100 ms (Redis's default `hz 10`) each database with volatile keys is
 //! walked a window at a time in scan order (the database's hash-ordered key
@@ -8,31 +9,18 @@
 //! WATCHed keys (EXEC is not aborted by an expiry); blocked clients on the
 //! key are woken so they can re-check.
 
-use crate::server::Shared;
+use super::Keyspace;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// Keys looked at per database per tick, at most.
 const SAMPLE: usize = 200;
 
-pub async fn run(shared: Arc<Shared>) {
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut cursors = vec![0u64; shared.keyspace.db_count()];
-    loop {
-        tick.tick().await;
-        sweep_once(&shared, &mut cursors);
-    }
-}
-
 /// One pass over every database, advancing each database's cursor. Returns
 /// the number of keys removed.
-pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
-    let now = shared.clock.now_ms();
+pub fn sweep_once(keyspace: &Keyspace, now: u64, cursors: &mut [u64]) -> usize {
     let mut removed = 0;
-    let _gate = shared.keyspace.shared();
-    for (index, db) in shared.keyspace.dbs().iter().enumerate() {
+    let _gate = keyspace.shared();
+    for (index, db) in keyspace.dbs().iter().enumerate() {
         if db.volatile.load(Ordering::Relaxed) == 0 {
             continue;
         }
@@ -41,7 +29,7 @@ pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
         for key in keys {
             if db.remove_if_expired(&key, now) {
                 removed += 1;
-                shared.keyspace.events.signal_blocking(index, &key);
+                keyspace.events.signal_blocking(index, &key);
             }
         }
     }
@@ -51,28 +39,28 @@ pub fn sweep_once(shared: &Shared, cursors: &mut [u64]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Clock;
-    use crate::config::Config;
     use crate::keyspace::{Entry, Value};
     use bytes::Bytes;
 
     #[test]
     fn sweep_walks_the_whole_database_in_windows() {
-        let clock = Clock::fixed(1_000);
-        let shared = Shared::new(Config::default(), clock.clone());
-        let db = shared.keyspace.db(0);
+        let keyspace = Keyspace::new(16);
+        let db = keyspace.db(0);
         // More keys than one window, half of them volatile.
         for i in 0..(3 * SAMPLE) {
             let expire = (i % 2 == 0).then_some(1_500);
             let e = Entry::with_expiry(Value::Str(Bytes::from_static(b"v")), expire, 1_000);
             db.insert(format!("k{i}").as_bytes(), e, 1_000);
         }
-        let mut cursors = vec![0u64; shared.keyspace.db_count()];
-        assert_eq!(sweep_once(&shared, &mut cursors), 0, "nothing expired yet");
-        clock.set(1_500);
+        let mut cursors = vec![0u64; keyspace.db_count()];
+        assert_eq!(
+            sweep_once(&keyspace, 1_000, &mut cursors),
+            0,
+            "nothing expired yet"
+        );
         let mut removed = 0;
         for _ in 0..4 {
-            removed += sweep_once(&shared, &mut cursors);
+            removed += sweep_once(&keyspace, 1_500, &mut cursors);
         }
         assert_eq!(removed, 3 * SAMPLE / 2);
         assert_eq!(db.len(), 3 * SAMPLE / 2);
