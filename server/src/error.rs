@@ -72,10 +72,34 @@ pub enum Error {
     /// Key, group name.
     #[error("NOGROUP No such key '{0}' or consumer group '{1}' in XREADGROUP with GROUP option")]
     NoGroupReadgroup(String, String),
+    /// Stream commands' own errors (XADD, XREADGROUP, XINFO, ...).
+    #[error(transparent)]
+    Stream(#[from] StreamError),
+
+    /// Key-space and string commands' own errors.
+    #[error(transparent)]
+    Keys(#[from] KeysError),
+
+    /// Connection, server and transaction commands' own errors (CLIENT, HELLO, CONFIG, COMMAND, ...).
+    #[error(transparent)]
+    Server(#[from] ServerError),
+
     /// Any other error, its full text code first. Prefer a named variant.
     #[error("{0}")]
     Other(String),
 }
+
+/// Errors of the stream family, texts as Redis 8.0's `t_stream.c` sends them.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum StreamError {}
+
+/// Errors of the key-space (`generic`) and string families.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum KeysError {}
+
+/// Errors of the connection, server and transactions families.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ServerError {}
 
 pub type CmdResult<T> = Result<T, Error>;
 
