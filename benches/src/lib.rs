@@ -2,6 +2,8 @@
 //! a `sluice-server` side by side on free loopback ports, a minimal blocking
 //! RESP client for pipelined loads, and process memory readings.
 
+#![forbid(unsafe_code)]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};

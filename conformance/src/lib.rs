@@ -10,6 +10,8 @@
 //! - [`runner`]: connections, resets, comparison, the report.
 //! - [`servers`]: starting `redis-server` and Sluice.
 
+#![forbid(unsafe_code)]
+
 /// Prints a line straight to the process's stdout: libtest captures
 /// `println!` of passing tests, and the per-file counts and the summary must
 /// show on every run.

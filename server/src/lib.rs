@@ -17,6 +17,8 @@
 //! - [`error`]: every error reply's exact text.
 //! - [`stream`]: the stream log, its IDs, and consumer groups.
 
+#![forbid(unsafe_code)]
+
 pub mod client;
 pub mod clock;
 pub mod commands;
