@@ -1,12 +1,19 @@
-//! `CLIENT ID`, `CLIENT SETNAME connection-name`, `CLIENT GETNAME`,
-//! `CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>`, `CLIENT INFO`,
-//! `CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]`,
-//! `CLIENT KILL <ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>]> [...]>`,
-//! `CLIENT REPLY <ON | OFF | SKIP>`, `CLIENT NO-EVICT <ON | OFF>`,
-//! `CLIENT NO-TOUCH <ON | OFF>`, `CLIENT HELP`
+//! `CLIENT ID`
+//! `CLIENT SETNAME connection-name`
+//! `CLIENT GETNAME`
+//! `CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>`
+//! `CLIENT INFO`
+//! `CLIENT LIST [TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]`
+//! `CLIENT KILL <ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>] | [MAXAGE maxage] [[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME <YES | NO>] | [MAXAGE maxage] ...]>>`
+//! `CLIENT REPLY <ON | OFF | SKIP>`
+//! `CLIENT NO-EVICT <ON | OFF>`
+//! `CLIENT NO-TOUCH <ON | OFF>`
+//! `CLIENT HELP`
 //!
 //! The calling client's name and library attributes, its reply mode, and
-//! the registry of all clients (LIST, KILL).
+//! the registry of all clients (LIST, KILL). CLIENT KILL's `MAXAGE` filter
+//! (Redis 7.4) is not served: Sluice answers it with a syntax error, as
+//! Redis 7.0 does.
 
 use super::super::{help_reply, is, Ctx};
 use super::{printable, validate_client_name};
