@@ -1,105 +1,284 @@
 //! Configuration: the startup settings (redis-server's command line and
 //! redis.conf syntax) and the runtime parameters CONFIG GET / SET serve.
 //!
-//! Every parameter Sluice knows is one row of [`params()`]. A directive given at
-//! startup that is not in the table is reported in a startup warning, never
-//! silently dropped. Parameters the hot path reads (node sizes, bulk limit,
-//! `maxclients` at accept, `timeout` in the idle sweep) are mirrored in
-//! atomics so they are read without a lock, and a CONFIG SET applies at once.
+//! Every parameter Sluice knows is one row of [`PARAMS`]: its name, default,
+//! kind (what values it takes), help text, and how a value applies
+//! ([`Apply`]). Startup parsing, CONFIG GET / SET and `--help` all read
+//! that table. A directive given at startup that is not in the table is
+//! reported in a startup warning, never silently dropped. Parameters the
+//! hot path reads (node sizes, bulk limit, `maxclients` at accept,
+//! `timeout` in the idle sweep) are mirrored in atomics of [`Runtime`] so
+//! they are read without a lock, and a CONFIG SET applies at once.
 
+use crate::error::{ConfigReason, ServerError, StartupError};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// How a parameter's value is checked on CONFIG SET.
+/// What values a parameter takes; checked at startup and on CONFIG SET.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
     /// Any string.
     Str,
     /// `yes` or `no`.
     Bool,
-    /// An integer within bounds; memory units (`1gb`, `64mb`) accepted when `mem`.
+    /// An integer within bounds (inclusive); memory units (`1gb`, `64mb`)
+    /// accepted when `mem`.
     Int { min: i64, max: i64, mem: bool },
     /// One of a list of words.
     Enum(&'static [&'static str]),
-    /// Accepted and stored, but Sluice does not act on it (persistence...).
-    Ignored,
 }
 
-/// One known parameter: its name, default and kind.
+/// How a parameter's value takes effect, and whether CONFIG SET may change it.
+#[derive(Clone, Copy)]
+pub enum Apply {
+    /// Read once at startup (listening address, database count, files):
+    /// CONFIG SET refuses it as immutable.
+    Startup,
+    /// Settable; read by name from the live values where it is used
+    /// (`requirepass` at AUTH, ...).
+    Live,
+    /// Settable; mirrored in this atomic of [`Runtime`], which the hot path
+    /// reads without a lock.
+    Atomic(fn(&Runtime) -> &AtomicI64),
+    /// The working directory: CONFIG SET refuses it as protected (it names
+    /// where the server would write); empty reports the current directory.
+    WorkDir,
+    /// Settable and checked like Redis checks it, so redis.conf files and
+    /// tools that set it work, but it changes nothing: Sluice keeps no files.
+    NoEffect,
+}
+
+/// One known parameter.
 pub struct Param {
     pub name: &'static str,
     pub default: &'static str,
     pub kind: Kind,
-    /// False for parameters only settable at startup.
-    pub mutable: bool,
+    /// What it does, for `--help`; empty for the self-explanatory ones.
+    pub help: &'static str,
+    pub apply: Apply,
 }
 
-const fn p(name: &'static str, default: &'static str, kind: Kind, mutable: bool) -> Param {
-    Param {
-        name,
-        default,
-        kind,
-        mutable,
+impl Param {
+    /// False for parameters only settable at startup.
+    pub fn mutable(&self) -> bool {
+        !matches!(self.apply, Apply::Startup)
+    }
+
+    /// The values it takes, as `--help` shows them.
+    pub fn values_hint(&self) -> String {
+        match self.kind {
+            Kind::Bool => "yes|no".to_string(),
+            Kind::Int { mem: true, .. } => "<bytes, or 4kb, 64mb, 1gb...>".to_string(),
+            Kind::Int { min, max, .. } => format!("<{min}..{max}>"),
+            Kind::Enum(words) => words.join("|"),
+            Kind::Str => "<text>".to_string(),
+        }
     }
 }
 
-const INT: fn(i64, i64) -> Kind = |min, max| Kind::Int {
-    min,
-    max,
-    mem: false,
-};
-const MEM: fn(i64, i64) -> Kind = |min, max| Kind::Int {
-    min,
-    max,
-    mem: true,
-};
+const fn int(min: i64, max: i64) -> Kind {
+    Kind::Int {
+        min,
+        max,
+        mem: false,
+    }
+}
+
+const fn mem(min: i64, max: i64) -> Kind {
+    Kind::Int {
+        min,
+        max,
+        mem: true,
+    }
+}
+
+const MB: i64 = 1024 * 1024;
 
 /// Every parameter Sluice has, sorted by name.
-pub fn params() -> Vec<Param> {
-    let mut v = vec![
-        // Sluice keeps no files: persistence settings are accepted (and
-        // checked like Redis checks them) so redis.conf files and tools that
-        // set them work, but they change nothing.
-        p("appendonly", "no", Kind::Bool, true),
-        p("bind", "127.0.0.1", Kind::Str, false),
-        p(
-            "client-query-buffer-limit",
-            "1073741824",
-            MEM(1024 * 1024, i64::MAX),
-            true,
-        ),
-        p("daemonize", "no", Kind::Bool, false),
-        p("databases", "16", INT(1, i32::MAX as i64), false),
-        p("dir", "", Kind::Str, true),
-        p("logfile", "", Kind::Str, false),
-        p("pidfile", "", Kind::Str, false),
-        p(
-            "loglevel",
-            "notice",
-            Kind::Enum(&["debug", "verbose", "notice", "warning"]),
-            true,
-        ),
-        p("maxclients", "10000", INT(1, u32::MAX as i64), true),
-        p("port", "6379", INT(0, 65535), false),
-        p("protected-mode", "yes", Kind::Bool, true),
-        p(
-            "proto-max-bulk-len",
-            "536870912",
-            MEM(1024 * 1024, i64::MAX),
-            true,
-        ),
-        p("requirepass", "", Kind::Str, true),
-        p("save", "", Kind::Ignored, true),
-        // Redis 8.6 IDMP defaults for new streams (docs/redis8.md).
-        p("stream-idmp-duration", "100", INT(1, 86400), true),
-        p("stream-idmp-maxsize", "100", INT(1, 10000), true),
-        p("stream-node-max-bytes", "4096", MEM(0, i64::MAX), true),
-        p("stream-node-max-entries", "100", INT(0, i64::MAX), true),
-        p("timeout", "0", INT(0, i32::MAX as i64), true),
-    ];
-    v.sort_by_key(|p| p.name);
-    v
+pub static PARAMS: &[Param] = &[
+    Param {
+        name: "appendonly",
+        default: "no",
+        kind: Kind::Bool,
+        help: "",
+        apply: Apply::NoEffect,
+    },
+    Param {
+        name: "bind",
+        default: "127.0.0.1",
+        kind: Kind::Str,
+        help: "addresses to listen on, space-separated",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "client-query-buffer-limit",
+        default: "1073741824",
+        kind: mem(MB, i64::MAX),
+        help: "",
+        apply: Apply::Atomic(|r| &r.query_buffer_limit),
+    },
+    Param {
+        name: "daemonize",
+        default: "no",
+        kind: Kind::Bool,
+        help: "yes: run detached in the background",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "databases",
+        default: "16",
+        kind: int(1, i32::MAX as i64),
+        help: "number of databases (SELECT 0..n-1)",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "dir",
+        default: "",
+        kind: Kind::Str,
+        help: "working directory; empty: where the server was started",
+        apply: Apply::WorkDir,
+    },
+    Param {
+        name: "logfile",
+        default: "",
+        kind: Kind::Str,
+        help: "log file; empty: stderr",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "loglevel",
+        default: "notice",
+        kind: Kind::Enum(&["debug", "verbose", "notice", "warning"]),
+        help: "",
+        apply: Apply::Live,
+    },
+    Param {
+        name: "maxclients",
+        default: "10000",
+        kind: int(1, u32::MAX as i64),
+        help: "clients connected at once; more are refused",
+        apply: Apply::Atomic(|r| &r.maxclients),
+    },
+    Param {
+        name: "pidfile",
+        default: "",
+        kind: Kind::Str,
+        help: "file to write the server's process id to; empty: none",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "port",
+        default: "6379",
+        kind: int(0, 65535),
+        help: "TCP port; 0 picks a free one",
+        apply: Apply::Startup,
+    },
+    Param {
+        name: "protected-mode",
+        default: "yes",
+        kind: Kind::Bool,
+        help: "",
+        apply: Apply::Live,
+    },
+    Param {
+        name: "proto-max-bulk-len",
+        default: "536870912",
+        kind: mem(MB, i64::MAX),
+        help: "",
+        apply: Apply::Atomic(|r| &r.proto_max_bulk_len),
+    },
+    Param {
+        name: "requirepass",
+        default: "",
+        kind: Kind::Str,
+        help: "password clients must give with AUTH; empty: none",
+        apply: Apply::Live,
+    },
+    Param {
+        name: "save",
+        default: "",
+        kind: Kind::Str,
+        help: "",
+        apply: Apply::NoEffect,
+    },
+    // Redis 8.6 IDMP defaults for new streams (docs/redis8.md).
+    Param {
+        name: "stream-idmp-duration",
+        default: "100",
+        kind: int(1, 86400),
+        help: "",
+        apply: Apply::Atomic(|r| &r.stream_idmp_duration),
+    },
+    Param {
+        name: "stream-idmp-maxsize",
+        default: "100",
+        kind: int(1, 10000),
+        help: "",
+        apply: Apply::Atomic(|r| &r.stream_idmp_maxsize),
+    },
+    Param {
+        name: "stream-node-max-bytes",
+        default: "4096",
+        kind: mem(0, i64::MAX),
+        help: "",
+        apply: Apply::Atomic(|r| &r.stream_node_max_bytes),
+    },
+    Param {
+        name: "stream-node-max-entries",
+        default: "100",
+        kind: int(0, i64::MAX),
+        help: "",
+        apply: Apply::Atomic(|r| &r.stream_node_max_entries),
+    },
+    Param {
+        name: "timeout",
+        default: "0",
+        kind: int(0, i32::MAX as i64),
+        help: "close clients idle this many seconds; 0: never",
+        apply: Apply::Atomic(|r| &r.timeout),
+    },
+];
+
+/// Every parameter Sluice has, sorted by name ([`PARAMS`]).
+pub fn params() -> &'static [Param] {
+    PARAMS
+}
+
+/// The parameter named `name` (lowercase).
+pub fn param(name: &str) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| p.name == name)
+}
+
+/// The directive list of `--help`: each parameter with the values it
+/// takes, what it does, its default and how it applies.
+pub fn directives_help() -> String {
+    let mut out = String::new();
+    for p in PARAMS {
+        let default = if p.default.is_empty() {
+            "\"\"".to_string()
+        } else {
+            p.default.to_string()
+        };
+        let mut notes: Vec<String> = Vec::new();
+        if !p.help.is_empty() {
+            notes.push(p.help.to_string());
+        }
+        notes.push(format!("default {default}"));
+        if !p.mutable() {
+            notes.push("startup only".into());
+        }
+        if matches!(p.apply, Apply::NoEffect) {
+            notes.push("accepted, no effect: Sluice keeps no files".into());
+        }
+        out.push_str(&format!(
+            "  --{} {}\n        ({})\n",
+            p.name,
+            p.values_hint(),
+            notes.join("; ")
+        ));
+    }
+    out
 }
 
 /// Parses an integer with Redis's memory units (`1k`, `1kb`, `1m`, `1mb`, `1g`, `1gb`).
@@ -121,10 +300,6 @@ pub fn parse_memory(s: &str) -> Option<i64> {
     lower.parse().ok()
 }
 
-/// Parameters CONFIG SET refuses as Redis does with "can't set protected
-/// config" (they name files the server would write).
-pub const PROTECTED: &[&str] = &["dir"];
-
 /// Startup configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -138,8 +313,8 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let values = params()
-            .into_iter()
+        let values = PARAMS
+            .iter()
             .map(|p| (p.name.to_string(), p.default.to_string()))
             .collect();
         Config {
@@ -153,13 +328,15 @@ impl Default for Config {
 impl Config {
     /// Parses redis-server's command line: an optional config file first, then
     /// `--name value...` pairs.
-    pub fn from_args(args: &[String]) -> Result<Config, String> {
+    pub fn from_args(args: &[String]) -> Result<Config, StartupError> {
         let mut cfg = Config::default();
         let mut rest = args;
         if let Some(first) = args.first() {
             if !first.starts_with("--") {
-                let text = std::fs::read_to_string(first)
-                    .map_err(|e| format!("Fatal error, can't open config file '{first}': {e}"))?;
+                let text = std::fs::read_to_string(first).map_err(|e| StartupError::CantOpen {
+                    file: first.clone(),
+                    reason: e.to_string(),
+                })?;
                 cfg.apply_text(&text)?;
                 cfg.file = Some(
                     std::fs::canonicalize(first)
@@ -173,7 +350,7 @@ impl Config {
         while i < rest.len() {
             let name = rest[i]
                 .strip_prefix("--")
-                .ok_or_else(|| format!("Invalid argument '{}'", rest[i]))?;
+                .ok_or_else(|| StartupError::InvalidArgument(rest[i].clone()))?;
             let mut vals = Vec::new();
             i += 1;
             while i < rest.len() && !rest[i].starts_with("--") {
@@ -190,17 +367,17 @@ impl Config {
     /// A line is split like Redis splits it (`sdssplitargs`: double quotes
     /// with escapes, single quotes); the arguments after the name are joined
     /// with spaces (`save 900 1`, `bind 127.0.0.1 -::1`).
-    pub fn apply_text(&mut self, text: &str) -> Result<(), String> {
+    pub fn apply_text(&mut self, text: &str) -> Result<(), StartupError> {
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let args = crate::protocol::request::split_args(line.as_bytes()).ok_or_else(|| {
-                format!(
-                    "Reading the configuration file, at line {}\n>>> '{line}'\nUnbalanced quotes in configuration line",
-                    n + 1
-                )
+                StartupError::UnbalancedQuotes {
+                    line: n + 1,
+                    text: line.to_string(),
+                }
             })?;
             let Some((name, values)) = args.split_first() else {
                 continue;
@@ -216,13 +393,12 @@ impl Config {
     }
 
     /// Sets one directive, checking its value if it is known.
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), StartupError> {
         let name = name.to_ascii_lowercase();
-        match params().into_iter().find(|p| p.name == name) {
+        match param(&name) {
             Some(param) => {
-                let v = check(&param, value).map_err(|e| {
-                    format!("Bad directive or wrong number of arguments: '{name}' {e}")
-                })?;
+                let v = check(param, value)
+                    .map_err(|why| StartupError::BadDirective(name.clone(), why))?;
                 self.values.insert(name, v);
             }
             None => {
@@ -277,43 +453,42 @@ impl Config {
 }
 
 /// Checks `value` against `param`'s kind; returns the value as stored.
-pub fn check(param: &Param, value: &str) -> Result<String, String> {
+pub fn check(param: &Param, value: &str) -> Result<String, ConfigReason> {
     match param.kind {
-        Kind::Str | Kind::Ignored => Ok(value.to_string()),
+        Kind::Str => Ok(value.to_string()),
         Kind::Bool => match value.to_ascii_lowercase().as_str() {
             "yes" | "no" => Ok(value.to_ascii_lowercase()),
-            _ => Err("argument must be 'yes' or 'no'".into()),
+            _ => Err(ConfigReason::NotBool),
         },
         Kind::Enum(words) => {
             let v = value.to_ascii_lowercase();
             if words.contains(&v.as_str()) {
                 Ok(v)
             } else {
-                Err("argument(s) must be one of the following: ".to_string() + &words.join(", "))
+                Err(ConfigReason::NotOneOf(words.join(", ")))
             }
         }
         Kind::Int { min, max, mem } => {
             let n = if mem {
                 match parse_memory(value) {
                     Some(n) if n >= 0 => Some(n),
-                    _ => return Err("argument must be a memory value".into()),
+                    _ => return Err(ConfigReason::NotMemory),
                 }
             } else {
                 value.parse::<i64>().ok()
             };
             match n {
-                None => Err("argument couldn't be parsed into an integer".into()),
-                Some(n) if n < min || n > max => Err(format!(
-                    "argument must be between {min} and {max} inclusive"
-                )),
+                None => Err(ConfigReason::NotInteger),
+                Some(n) if n < min || n > max => Err(ConfigReason::OutOfRange(min, max)),
                 Some(n) => Ok(n.to_string()),
             }
         }
     }
 }
 
-/// The live parameter values (CONFIG GET / SET) and the hot ones as atomics.
-#[derive(Debug)]
+/// The live parameter values (CONFIG GET / SET) and the hot ones as
+/// atomics (each named by its row's [`Apply::Atomic`]).
+#[derive(Debug, Default)]
 pub struct Runtime {
     values: RwLock<BTreeMap<String, String>>,
     pub stream_node_max_entries: AtomicI64,
@@ -330,45 +505,26 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(cfg: &Config) -> Runtime {
-        let rt = Runtime {
-            values: RwLock::new(BTreeMap::new()),
-            stream_node_max_entries: AtomicI64::new(100),
-            stream_node_max_bytes: AtomicI64::new(4096),
-            stream_idmp_duration: AtomicI64::new(100),
-            stream_idmp_maxsize: AtomicI64::new(100),
-            proto_max_bulk_len: AtomicI64::new(512 * 1024 * 1024),
-            query_buffer_limit: AtomicI64::new(1024 * 1024 * 1024),
-            maxclients: AtomicI64::new(10000),
-            timeout: AtomicI64::new(0),
-        };
-        for param in params() {
+        let rt = Runtime::default();
+        for param in PARAMS {
             let mut v = cfg.get(param.name).to_string();
-            if param.name == "dir" && v.is_empty() {
+            if matches!(param.apply, Apply::WorkDir) && v.is_empty() {
                 // Redis reports its working directory.
                 v = std::env::current_dir()
                     .map(|d| d.display().to_string())
                     .unwrap_or_default();
             }
-            rt.store(param.name, v);
+            rt.store(param, v);
         }
         rt
     }
 
-    /// Stores a checked value and refreshes the atomic mirror.
-    pub fn store(&self, name: &str, value: String) {
-        let n = parse_memory(&value).unwrap_or(0);
-        match name {
-            "stream-node-max-entries" => self.stream_node_max_entries.store(n, Ordering::Relaxed),
-            "stream-node-max-bytes" => self.stream_node_max_bytes.store(n, Ordering::Relaxed),
-            "stream-idmp-duration" => self.stream_idmp_duration.store(n, Ordering::Relaxed),
-            "stream-idmp-maxsize" => self.stream_idmp_maxsize.store(n, Ordering::Relaxed),
-            "proto-max-bulk-len" => self.proto_max_bulk_len.store(n, Ordering::Relaxed),
-            "client-query-buffer-limit" => self.query_buffer_limit.store(n, Ordering::Relaxed),
-            "maxclients" => self.maxclients.store(n, Ordering::Relaxed),
-            "timeout" => self.timeout.store(n, Ordering::Relaxed),
-            _ => {}
+    /// Stores a checked value and refreshes its atomic mirror, if any.
+    fn store(&self, param: &Param, value: String) {
+        if let Apply::Atomic(field) = param.apply {
+            field(self).store(parse_memory(&value).unwrap_or(0), Ordering::Relaxed);
         }
-        self.values.write().insert(name.to_string(), value);
+        self.values.write().insert(param.name.to_string(), value);
     }
 
     pub fn get(&self, name: &str) -> Option<String> {
@@ -376,37 +532,31 @@ impl Runtime {
     }
 
     /// Sets several checked parameters at once (CONFIG SET): every value is
-    /// checked before any is stored. The error is the text after `ERR `.
-    pub fn set_many(&self, pairs: &[(String, String)]) -> Result<(), String> {
-        let params = params();
+    /// checked before any is stored.
+    pub fn set_many(&self, pairs: &[(String, String)]) -> Result<(), ServerError> {
         let mut checked = Vec::with_capacity(pairs.len());
         for (i, (name, value)) in pairs.iter().enumerate() {
             let lname = name.to_ascii_lowercase();
-            let Some(param) = params.iter().find(|p| p.name == lname) else {
-                return Err(format!(
-                    "Unknown option or number of arguments for CONFIG SET - '{name}'"
-                ));
+            let Some(param) = param(&lname) else {
+                return Err(ServerError::ConfigUnknown(name.clone()));
             };
-            let fail = |why: &str| {
-                format!("CONFIG SET failed (possibly related to argument '{name}') - {why}")
-            };
+            let fail = |why| ServerError::ConfigSetFailed(name.clone(), why);
             if pairs[..i]
                 .iter()
                 .any(|(n, _)| n.eq_ignore_ascii_case(&lname))
             {
-                return Err(fail("duplicate parameter"));
+                return Err(fail(ConfigReason::Duplicate));
             }
-            if PROTECTED.contains(&param.name) {
-                return Err(fail("can't set protected config"));
+            match param.apply {
+                Apply::WorkDir => return Err(fail(ConfigReason::Protected)),
+                Apply::Startup => return Err(fail(ConfigReason::Immutable)),
+                _ => {}
             }
-            if !param.mutable {
-                return Err(fail("can't set immutable config"));
-            }
-            let v = check(param, value).map_err(|e| fail(&e))?;
-            checked.push((param.name, v));
+            let v = check(param, value).map_err(fail)?;
+            checked.push((param, v));
         }
-        for (name, v) in checked {
-            self.store(name, v);
+        for (param, v) in checked {
+            self.store(param, v);
         }
         Ok(())
     }
@@ -449,22 +599,25 @@ mod tests {
     #[test]
     fn config_set_errors_like_redis() {
         let rt = Runtime::new(&Config::default());
-        let set = |n: &str, v: &str| rt.set_many(&[(n.to_string(), v.to_string())]);
+        let set = |n: &str, v: &str| {
+            rt.set_many(&[(n.to_string(), v.to_string())])
+                .map_err(|e| e.to_string())
+        };
         assert_eq!(
             set("nosuch", "1").unwrap_err(),
-            "Unknown option or number of arguments for CONFIG SET - 'nosuch'"
+            "ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"
         );
         assert_eq!(
             set("maxclients", "abc").unwrap_err(),
-            "CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"
+            "ERR CONFIG SET failed (possibly related to argument 'maxclients') - argument couldn't be parsed into an integer"
         );
         assert_eq!(
             set("stream-node-max-bytes", "-1").unwrap_err(),
-            "CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be a memory value"
+            "ERR CONFIG SET failed (possibly related to argument 'stream-node-max-bytes') - argument must be a memory value"
         );
         assert_eq!(
             set("databases", "3").unwrap_err(),
-            "CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"
+            "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config"
         );
         assert!(set("stream-node-max-bytes", "1kb").is_ok());
         assert_eq!(rt.stream_node_max_bytes.load(Ordering::Relaxed), 1024);
@@ -473,8 +626,8 @@ mod tests {
             ("TIMEOUT".into(), "6".into()),
         ]);
         assert_eq!(
-            dup.unwrap_err(),
-            "CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter"
+            dup.unwrap_err().to_string(),
+            "ERR CONFIG SET failed (possibly related to argument 'TIMEOUT') - duplicate parameter"
         );
         // All or nothing: the first pair was valid but is not applied.
         assert!(rt
@@ -500,6 +653,14 @@ mod tests {
         assert_eq!(cfg.bind_addrs(), vec!["127.0.0.1".to_string()]);
         assert!(cfg.apply_text("requirepass \"x\n").is_err());
         assert!(cfg.apply_text("port notanumber\n").is_err());
+    }
+
+    #[test]
+    fn params_sorted_and_defaults_valid() {
+        assert!(PARAMS.windows(2).all(|w| w[0].name < w[1].name));
+        for p in PARAMS {
+            assert_eq!(check(p, p.default).as_deref(), Ok(p.default), "{}", p.name);
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@
 
 use crate::client::Client;
 use crate::commands::{self, flags, Ctx, Rerun, TableEntry, TABLE};
-use crate::error::Error;
+use crate::error::{Error, ServerError};
 use crate::protocol::{Args, Decoder, Limits, Reply};
 use crate::state::Shared;
 use bytes::BytesMut;
@@ -68,9 +68,8 @@ pub async fn refuse(mut socket: TcpStream, shared: Arc<Shared>) {
         .clients
         .rejected_connections
         .fetch_add(1, Ordering::Relaxed);
-    let _ = socket
-        .write_all(b"-ERR max number of clients reached\r\n")
-        .await;
+    let line = format!("-{}\r\n", ServerError::MaxClients);
+    let _ = socket.write_all(line.as_bytes()).await;
 }
 
 struct Connection {
@@ -244,13 +243,7 @@ impl Connection {
                     if name == "exec" {
                         commands::transactions::end_multi(&mut self.client);
                         commands::transactions::unwatch_all(&shared, &mut self.client);
-                        return Some(Reply::Error(
-                            format!(
-                                "EXECABORT Transaction discarded because of: {}",
-                                &e.to_string()[4..]
-                            )
-                            .into(),
-                        ));
+                        return Some(Error::from(ServerError::ExecAbortArity(name.clone())).into());
                     }
                 }
                 self.flag_multi_dirty();

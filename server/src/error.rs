@@ -97,9 +97,109 @@ pub enum StreamError {}
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum KeysError {}
 
-/// Errors of the connection, server and transactions families.
+/// Errors of the connection, server and transactions families, texts as
+/// Redis 7.0's `networking.c`, `server.c`, `config.c` and `multi.c` send them.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum ServerError {}
+pub enum ServerError {
+    /// CLIENT SETNAME, HELLO SETNAME.
+    #[error("ERR Client names cannot contain spaces, newlines or special characters.")]
+    BadClientName,
+    /// CLIENT SETINFO: the attribute name as given.
+    #[error("ERR Unrecognized option '{0}'")]
+    UnrecognizedOption(String),
+    /// CLIENT SETINFO: the attribute name as given.
+    #[error("ERR {0} cannot contain spaces, newlines or special characters.")]
+    BadClientAttr(String),
+    /// CLIENT LIST / KILL `TYPE`: the type as given.
+    #[error("ERR Unknown client type '{0}'")]
+    UnknownClientType(String),
+    /// CLIENT LIST `ID`.
+    #[error("ERR Invalid client ID")]
+    InvalidClientId,
+    /// CLIENT KILL `ID`.
+    #[error("ERR client-id should be greater than 0")]
+    ClientIdNotPositive,
+    /// CLIENT KILL in the old `ip:port` form.
+    #[error("ERR No such client")]
+    NoSuchClient,
+    #[error("ERR Protocol version is not an integer or out of range")]
+    ProtoverNotInteger,
+    /// HELLO: the option as given.
+    #[error("ERR Syntax error in HELLO option '{0}'")]
+    HelloSyntax(String),
+    #[error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")]
+    HelloNoAuth,
+    /// Sent (raw) to a connection refused at accept.
+    #[error("ERR max number of clients reached")]
+    MaxClients,
+    /// A malformed EXEC: the command name (Redis's `execCommandAbort`
+    /// quoting the arity error).
+    #[error(
+        "EXECABORT Transaction discarded because of: wrong number of arguments for '{0}' command"
+    )]
+    ExecAbortArity(String),
+    #[error("ERR No shutdown in progress.")]
+    NoShutdownInProgress,
+    #[error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option")]
+    FunctionFlushMode,
+    /// COMMAND GETKEYS errors.
+    #[error("ERR Invalid command specified")]
+    GetKeysInvalidCommand,
+    #[error("ERR The command has no key arguments")]
+    GetKeysNoKeys,
+    #[error("ERR Invalid number of arguments specified for command")]
+    GetKeysArity,
+    #[error("ERR Invalid arguments specified for command")]
+    GetKeysInvalidArgs,
+    /// CONFIG SET of a name no parameter has: the name as given.
+    #[error("ERR Unknown option or number of arguments for CONFIG SET - '{0}'")]
+    ConfigUnknown(String),
+    /// CONFIG SET refused a value: the name as given, and why.
+    #[error("ERR CONFIG SET failed (possibly related to argument '{0}') - {1}")]
+    ConfigSetFailed(String, ConfigReason),
+}
+
+/// Why a configuration value was refused (CONFIG SET, and startup
+/// directives): the text after the parameter's name, as `config.c` words it.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ConfigReason {
+    #[error("argument must be 'yes' or 'no'")]
+    NotBool,
+    /// The accepted words, comma-separated.
+    #[error("argument(s) must be one of the following: {0}")]
+    NotOneOf(String),
+    #[error("argument must be a memory value")]
+    NotMemory,
+    #[error("argument couldn't be parsed into an integer")]
+    NotInteger,
+    /// The bounds, inclusive.
+    #[error("argument must be between {0} and {1} inclusive")]
+    OutOfRange(i64, i64),
+    #[error("duplicate parameter")]
+    Duplicate,
+    #[error("can't set protected config")]
+    Protected,
+    #[error("can't set immutable config")]
+    Immutable,
+}
+
+/// Why the server cannot start with the configuration it was given
+/// (command line or file). Not a reply: `main` prints it under redis-server's
+/// `*** FATAL CONFIG FILE ERROR ***` banner.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum StartupError {
+    #[error("Fatal error, can't open config file '{file}': {reason}")]
+    CantOpen { file: String, reason: String },
+    /// A command-line word where a `--directive` was expected.
+    #[error("Invalid argument '{0}'")]
+    InvalidArgument(String),
+    /// A config file line (1-based) and its text.
+    #[error("Reading the configuration file, at line {line}\n>>> '{text}'\nUnbalanced quotes in configuration line")]
+    UnbalancedQuotes { line: usize, text: String },
+    /// A known directive with a value its kind refuses: the name, and why.
+    #[error("Bad directive or wrong number of arguments: '{0}' {1}")]
+    BadDirective(String, ConfigReason),
+}
 
 pub type CmdResult<T> = Result<T, Error>;
 
@@ -224,5 +324,53 @@ mod tests {
             "ERR unknown subcommand 'nope'. Try CONFIG HELP."
         );
         assert_eq!(Error::WrongType.code(), "WRONGTYPE");
+    }
+
+    #[test]
+    fn server_texts() {
+        use ConfigReason as R;
+        use ServerError as S;
+        let s = |x: &str| x.to_string();
+        let table: &[(ServerError, &str)] = &[
+            (S::BadClientName, "ERR Client names cannot contain spaces, newlines or special characters."),
+            (S::UnrecognizedOption(s("LIB-X")), "ERR Unrecognized option 'LIB-X'"),
+            (S::BadClientAttr(s("lib-name")), "ERR lib-name cannot contain spaces, newlines or special characters."),
+            (S::UnknownClientType(s("x")), "ERR Unknown client type 'x'"),
+            (S::InvalidClientId, "ERR Invalid client ID"),
+            (S::ClientIdNotPositive, "ERR client-id should be greater than 0"),
+            (S::NoSuchClient, "ERR No such client"),
+            (S::ProtoverNotInteger, "ERR Protocol version is not an integer or out of range"),
+            (S::HelloSyntax(s("x")), "ERR Syntax error in HELLO option 'x'"),
+            (S::HelloNoAuth, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"),
+            (S::MaxClients, "ERR max number of clients reached"),
+            (S::ExecAbortArity(s("exec")), "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"),
+            (S::NoShutdownInProgress, "ERR No shutdown in progress."),
+            (S::FunctionFlushMode, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option"),
+            (S::GetKeysInvalidCommand, "ERR Invalid command specified"),
+            (S::GetKeysNoKeys, "ERR The command has no key arguments"),
+            (S::GetKeysArity, "ERR Invalid number of arguments specified for command"),
+            (S::GetKeysInvalidArgs, "ERR Invalid arguments specified for command"),
+            (S::ConfigUnknown(s("nosuch")), "ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"),
+            (S::ConfigSetFailed(s("port"), R::NotBool), "ERR CONFIG SET failed (possibly related to argument 'port') - argument must be 'yes' or 'no'"),
+            (S::ConfigSetFailed(s("a"), R::NotOneOf(s("x, y"))), "ERR CONFIG SET failed (possibly related to argument 'a') - argument(s) must be one of the following: x, y"),
+            (S::ConfigSetFailed(s("a"), R::NotMemory), "ERR CONFIG SET failed (possibly related to argument 'a') - argument must be a memory value"),
+            (S::ConfigSetFailed(s("a"), R::NotInteger), "ERR CONFIG SET failed (possibly related to argument 'a') - argument couldn't be parsed into an integer"),
+            (S::ConfigSetFailed(s("a"), R::OutOfRange(0, 65535)), "ERR CONFIG SET failed (possibly related to argument 'a') - argument must be between 0 and 65535 inclusive"),
+            (S::ConfigSetFailed(s("a"), R::Duplicate), "ERR CONFIG SET failed (possibly related to argument 'a') - duplicate parameter"),
+            (S::ConfigSetFailed(s("dir"), R::Protected), "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"),
+            (S::ConfigSetFailed(s("port"), R::Immutable), "ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config"),
+        ];
+        for (e, text) in table {
+            assert_eq!(e.to_string(), *text);
+            assert_eq!(Error::from(e.clone()).to_string(), *text, "transparent");
+        }
+        assert_eq!(
+            StartupError::BadDirective(s("port"), R::NotInteger).to_string(),
+            "Bad directive or wrong number of arguments: 'port' argument couldn't be parsed into an integer"
+        );
+        assert_eq!(
+            StartupError::UnbalancedQuotes { line: 3, text: s("a \"b") }.to_string(),
+            "Reading the configuration file, at line 3\n>>> 'a \"b'\nUnbalanced quotes in configuration line"
+        );
     }
 }

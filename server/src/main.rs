@@ -109,7 +109,6 @@ fn main() -> ExitCode {
 /// The `--help` text; the directive list comes from the parameter table, so
 /// it always names what the server accepts.
 fn usage() -> String {
-    use sluice_server::config::{params, Kind};
     let mut out = String::from(
         "Usage: sluice-server [/path/to/sluice.conf] [--directive value ...]
        sluice-server -v or --version
@@ -135,53 +134,8 @@ Examples:
 Directives (also CONFIG GET / CONFIG SET names) and their defaults:
 ",
     );
-    for p in params() {
-        let value = match p.kind {
-            Kind::Bool => "yes|no".to_string(),
-            Kind::Int { mem: true, .. } => "<bytes, or 4kb, 64mb, 1gb...>".to_string(),
-            Kind::Int { min, max, .. } => format!("<{min}..{max}>"),
-            Kind::Enum(words) => words.join("|"),
-            Kind::Str | Kind::Ignored => "<text>".to_string(),
-        };
-        let default = if p.default.is_empty() {
-            "\"\"".to_string()
-        } else {
-            p.default.to_string()
-        };
-        let mut notes: Vec<String> = describe(p.name).map(String::from).into_iter().collect();
-        notes.push(format!("default {default}"));
-        if !p.mutable {
-            notes.push("startup only".into());
-        }
-        if matches!(p.name, "save" | "appendonly") {
-            // Sluice keeps no files: accepted so redis.conf files work.
-            notes.push("accepted, no effect: Sluice keeps no files".into());
-        }
-        out.push_str(&format!(
-            "  --{} {}\n        ({})\n",
-            p.name,
-            value,
-            notes.join("; ")
-        ));
-    }
+    out.push_str(&sluice_server::config::directives_help());
     out
-}
-
-/// What the main directives do, for `--help`.
-fn describe(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "bind" => "addresses to listen on, space-separated",
-        "port" => "TCP port; 0 picks a free one",
-        "requirepass" => "password clients must give with AUTH; empty: none",
-        "maxclients" => "clients connected at once; more are refused",
-        "timeout" => "close clients idle this many seconds; 0: never",
-        "databases" => "number of databases (SELECT 0..n-1)",
-        "dir" => "working directory; empty: where the server was started",
-        "logfile" => "log file; empty: stderr",
-        "pidfile" => "file to write the server's process id to; empty: none",
-        "daemonize" => "yes: run detached in the background",
-        _ => return None,
-    })
 }
 
 fn init_logging(config: &Config) {
