@@ -14,7 +14,7 @@
 //! Over `maxclients` (read at each accept, so CONFIG SET applies to the next
 //! connection; clients already connected stay), a new socket gets Redis's
 //! `-ERR max number of clients reached` and is closed. A background task
-//! closes idle clients when `timeout` is set ([`idle_sweep`]).
+//! closes idle clients when `timeout` is set (`idle_sweep`).
 //! Shutdown (SIGINT,
 //! SIGTERM, SHUTDOWN, or the handle) stops accepting, lets every connection
 //! finish the replies it has, and returns.
