@@ -672,9 +672,9 @@ fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 }
 
 /// `INCRBYFLOAT key increment`: computed in emulated x87 long double, as
-/// Redis computes it (see [`super::float80`]), so the digits match.
+/// Redis computes it (see [`crate::num::float80`]), so the digits match.
 fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    use super::float80::{self, Parsed};
+    use crate::num::float80::{self, Parsed};
     let now = ctx.now_ms;
     let out = ctx.db().with_slot(&args[1], now, |slot| {
         let cur = match slot {
