@@ -9,7 +9,7 @@
 
 use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::{flags::*, is, parse_int, Command, Ctx};
-use crate::error::{CmdResult, Error};
+use crate::error::{CmdResult, Error, KeysError};
 use crate::keyspace::{glob, Entry};
 use crate::protocol::Reply;
 use bytes::Bytes;
@@ -503,7 +503,7 @@ fn keys(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 /// Parses a SCAN cursor like Redis's `strtoull` check: digits (a leading `-`
 /// wraps around), nothing else.
 pub fn parse_cursor(arg: &[u8]) -> CmdResult<u64> {
-    let bad = || Error::err("invalid cursor");
+    let bad = || Error::from(KeysError::InvalidCursor);
     let s = std::str::from_utf8(arg).map_err(|_| bad())?;
     if let Some(neg) = s.strip_prefix('-') {
         let v: u64 = neg.parse().map_err(|_| bad())?;
@@ -645,7 +645,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     let (src, dst) = (&args[1], &args[2]);
     if dst_db == ctx.client.db && src == dst {
-        return Err(Error::err("source and destination objects are the same"));
+        return Err(KeysError::SameObject.into());
     }
     let now = ctx.now_ms;
     let from = ctx.db();
@@ -668,7 +668,7 @@ fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 fn move_cmd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let dst_db = parse_db(ctx, &args[2])?;
     if dst_db == ctx.client.db {
-        return Err(Error::err("source and destination objects are the same"));
+        return Err(KeysError::SameObject.into());
     }
     let now = ctx.now_ms;
     let from = ctx.db();
@@ -718,21 +718,16 @@ fn expire(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         } else if is(opt, "lt") {
             lt = true;
         } else {
-            return Err(Error::err(format!(
-                "Unsupported option {}",
-                String::from_utf8_lossy(opt)
-            )));
+            return Err(
+                KeysError::UnsupportedOption(String::from_utf8_lossy(opt).into_owned()).into(),
+            );
         }
     }
     if nx && (xx || gt || lt) {
-        return Err(Error::err(
-            "NX and XX, GT or LT options at the same time are not compatible",
-        ));
+        return Err(KeysError::NxWithXxGtLt.into());
     }
     if gt && lt {
-        return Err(Error::err(
-            "GT and LT options at the same time are not compatible",
-        ));
+        return Err(KeysError::GtWithLt.into());
     }
     let now = ctx.now_ms;
     let when = expire_at_from(&args[2], secs, if relative { now } else { 0 }, &name)?;
@@ -800,9 +795,7 @@ fn object(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let sub = args[1].to_ascii_lowercase();
     let found = ctx.db().peek(&args[2], now, |e| match &sub[..] {
         b"encoding" => Ok(Reply::bulk_str(e.encoding())),
-        b"freq" => Err(Error::err(
-            "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
-        )),
+        b"freq" => Err(KeysError::LfuNotSelected.into()),
         b"idletime" => {
             let access = e.access.load(std::sync::atomic::Ordering::Relaxed) as u64;
             Ok(Reply::Int((now / 1000).saturating_sub(access) as i64))

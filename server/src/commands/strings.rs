@@ -7,7 +7,7 @@
 
 use super::docs::{arg as a, Begin, Find, KeySpec};
 use super::{flags::*, is, parse_int, Command, Ctx};
-use crate::error::{CmdResult, Error};
+use crate::error::{CmdResult, Error, KeysError};
 use crate::keyspace::{Entry, Value};
 use crate::protocol::Reply;
 use bytes::{Bytes, BytesMut};
@@ -641,7 +641,7 @@ fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         _ => {
             let n = parse_int(&args[2])?;
             if n == i64::MIN {
-                return Err(Error::err("decrement would overflow"));
+                return Err(KeysError::DecrementOverflow.into());
             }
             -n
         }
@@ -691,7 +691,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             _ => Parsed::Inf(false),
         };
         let Parsed::Finite(n) = sum else {
-            return Err(Error::err("increment would produce NaN or Infinity"));
+            return Err(Error::from(KeysError::NanOrInfinity));
         };
         let text = Bytes::from(float80::format_human(n));
         let v = Value::Str(text.clone());
@@ -779,7 +779,7 @@ fn getrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let offset = parse_int(&args[2])?;
     if offset < 0 {
-        return Err(Error::err("offset is out of range"));
+        return Err(KeysError::OffsetOutOfRange.into());
     }
     let value = &args[3];
     let now = ctx.now_ms;
