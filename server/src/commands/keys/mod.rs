@@ -1,6 +1,6 @@
 //! The key-space (`generic`) family: commands that act on keys whatever
 //! they hold. One file per command or tight group, named after it; the
-//! COMMAND rows are in [`spec`].
+//! COMMAND rows are in `spec.rs`.
 //!
 //! Commands that read or change several keys as one step (RENAME, COPY,
 //! MOVE) carry the EXCLUSIVE flag, so no other command runs between their

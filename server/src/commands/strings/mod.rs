@@ -1,5 +1,5 @@
 //! The string family: commands on keys holding a string. One file per
-//! command or tight group, named after it; the COMMAND rows are in [`spec`].
+//! command or tight group, named after it; the COMMAND rows are in `spec.rs`.
 //! Here: reading a key as a string, and the expiry options SET, SETEX and
 //! GETEX share.
 //!

@@ -1,8 +1,8 @@
-//! `SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]`
+//! `SET key value [NX | XX | IFEQ ifeq-value | IFNE ifne-value | IFDEQ ifdeq-digest | IFDNE ifdne-digest] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]`
 //!
-//! Redis 7.0's SET, which Sluice follows; Redis 8.4 adds the conditions
-//! `IFEQ ifeq-value | IFNE ifne-value | IFDEQ ifdeq-digest | IFDNE ifdne-digest`
-//! beside NX and XX, which Sluice does not serve yet.
+//! Sluice serves Redis 7.0's SET: the above without the conditions IFEQ,
+//! IFNE, IFDEQ and IFDNE (added in Redis 8.4.0), which are a syntax error
+//! here as in 7.0.
 
 use super::{as_str, expire_arg, parse_set_opts, Expiry};
 use crate::commands::Ctx;
