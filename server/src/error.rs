@@ -93,9 +93,35 @@ pub enum Error {
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum StreamError {}
 
-/// Errors of the key-space (`generic`) and string families.
+/// Errors of the key-space (`generic`) and string families, texts as
+/// Redis 7.0's `db.c`, `expire.c`, `object.c` and `t_string.c` send them.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum KeysError {}
+pub enum KeysError {
+    /// SCAN's cursor is not an unsigned 64-bit number.
+    #[error("ERR invalid cursor")]
+    InvalidCursor,
+    /// COPY or MOVE onto the key itself (Redis's `shared.sameobjecterr`).
+    #[error("ERR source and destination objects are the same")]
+    SameObject,
+    /// An EXPIRE-family option other than NX, XX, GT, LT (the option as typed).
+    #[error("ERR Unsupported option {0}")]
+    UnsupportedOption(String),
+    #[error("ERR NX and XX, GT or LT options at the same time are not compatible")]
+    NxWithXxGtLt,
+    #[error("ERR GT and LT options at the same time are not compatible")]
+    GtWithLt,
+    /// OBJECT FREQ without an LFU `maxmemory-policy` (Sluice has none).
+    #[error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")]
+    LfuNotSelected,
+    /// DECRBY of -2^63, whose negation does not fit.
+    #[error("ERR decrement would overflow")]
+    DecrementOverflow,
+    #[error("ERR increment would produce NaN or Infinity")]
+    NanOrInfinity,
+    /// SETRANGE with a negative offset.
+    #[error("ERR offset is out of range")]
+    OffsetOutOfRange,
+}
 
 /// Errors of the connection, server and transactions families, texts as
 /// Redis 7.0's `networking.c`, `server.c`, `config.c` and `multi.c` send them.
@@ -372,5 +398,60 @@ mod tests {
             StartupError::UnbalancedQuotes { line: 3, text: s("a \"b") }.to_string(),
             "Reading the configuration file, at line 3\n>>> 'a \"b'\nUnbalanced quotes in configuration line"
         );
+    }
+
+    #[test]
+    fn keys_texts() {
+        let table: &[(KeysError, &str)] = &[
+            (KeysError::InvalidCursor, "ERR invalid cursor"),
+            (
+                KeysError::SameObject,
+                "ERR source and destination objects are the same",
+            ),
+            (
+                KeysError::UnsupportedOption("ZZ".into()),
+                "ERR Unsupported option ZZ",
+            ),
+            (
+                KeysError::NxWithXxGtLt,
+                "ERR NX and XX, GT or LT options at the same time are not compatible",
+            ),
+            (
+                KeysError::GtWithLt,
+                "ERR GT and LT options at the same time are not compatible",
+            ),
+            (
+                KeysError::LfuNotSelected,
+                "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \
+                 Please note that when switching between policies at runtime LRU and LFU data \
+                 will take some time to adjust.",
+            ),
+            (KeysError::DecrementOverflow, "ERR decrement would overflow"),
+            (
+                KeysError::NanOrInfinity,
+                "ERR increment would produce NaN or Infinity",
+            ),
+            (KeysError::OffsetOutOfRange, "ERR offset is out of range"),
+        ];
+        // A new variant must be listed here (this match stops compiling)
+        // and given a row above.
+        for (e, _) in table {
+            match e {
+                KeysError::InvalidCursor
+                | KeysError::SameObject
+                | KeysError::UnsupportedOption(_)
+                | KeysError::NxWithXxGtLt
+                | KeysError::GtWithLt
+                | KeysError::LfuNotSelected
+                | KeysError::DecrementOverflow
+                | KeysError::NanOrInfinity
+                | KeysError::OffsetOutOfRange => {}
+            }
+        }
+        for (e, text) in table {
+            assert_eq!(e.to_string(), *text);
+            // Through the transparent `Error::Keys`, the text is unchanged.
+            assert_eq!(Error::from(e.clone()).to_string(), *text);
+        }
     }
 }

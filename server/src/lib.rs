@@ -16,6 +16,8 @@
 //! - [`clock`]: the one injectable clock.
 //! - [`error`]: every error reply's exact text.
 //! - [`stream`]: the stream log, its IDs, and consumer groups.
+//! - [`num`]: numeric emulation below the commands (INCRBYFLOAT's x87 long
+//!   double).
 
 #![forbid(unsafe_code)]
 
@@ -26,6 +28,7 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod keyspace;
+pub mod num;
 pub mod protocol;
 pub mod server;
 pub mod state;

@@ -12,7 +12,6 @@
 
 pub mod connection;
 pub mod docs;
-pub mod float80;
 pub mod groups;
 pub mod keys;
 pub mod read_caps;
