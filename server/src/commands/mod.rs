@@ -2,13 +2,18 @@
 //!
 //! Every command is one [`Command`] row: name, arity (Redis's rule: negative
 //! means "at least"), flags, key positions, documentation, and its handler.
-//! Each family file (`connection.rs`, `strings.rs`, ...) exports its rows as
-//! `COMMANDS`; [`Table`] gathers them once at startup. Arity checks, unknown
-//! command errors, `COMMAND` and the compatibility document all read this one
-//! table.
+//! Each family is a folder (`connection/`, `keys/`, `stream/`, ...) holding
+//! one file per command (or tight group, such as XACK/XACKDEL/XNACK), named
+//! after it, with the command's Redis syntax line on top; the family's rows
+//! are data in its `spec.rs`, exported as `COMMANDS`. [`TABLE`] gathers them
+//! once, at first use. Arity checks, unknown command errors, `COMMAND` and
+//! the compatibility document all read this one table; [`docs`] holds the
+//! row types (arguments, key specs) and the COMMAND INFO/DOCS replies.
 //!
 //! A handler parses its arguments completely before it changes anything, then
-//! returns a [`Reply`]; it never touches the socket.
+//! returns a [`Reply`]; it never touches the socket. Logic on a value (a
+//! stream's trim, claim or lag) lives below, in the value's module
+//! ([`crate::stream`], [`crate::keyspace`]); handlers call it.
 
 pub mod connection;
 pub mod docs;
