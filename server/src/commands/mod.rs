@@ -13,10 +13,7 @@
 pub mod connection;
 pub mod docs;
 pub mod float80;
-pub mod groups;
 pub mod keys;
-pub mod read_caps;
-pub mod redis8;
 pub mod server;
 pub mod stream;
 pub mod strings;
@@ -257,12 +254,10 @@ impl Table {
         let families: &[&'static [Command]] = &[
             connection::COMMANDS,
             server::COMMANDS,
-            groups::COMMANDS,
             keys::COMMANDS,
             strings::COMMANDS,
             transactions::COMMANDS,
             stream::COMMANDS,
-            redis8::COMMANDS,
         ];
         let mut entries = Vec::new();
         for fam in families {
