@@ -134,8 +134,46 @@ fn subcommand_syntax(args: &[Bytes]) -> Error {
 
 /// Parses IDs strictly (`-` and `+` refused), all of them before anything
 /// changes.
-fn parse_ids(args: &[Bytes]) -> CmdResult<Vec<StreamId>> {
-    args.iter().map(|a| id::parse_strict(a, 0)).collect()
+fn parse_ids(args: &[Bytes]) -> CmdResult<Ids> {
+    let mut ids = Ids::Inline([StreamId::MIN; Ids::INLINE], 0);
+    if args.len() > Ids::INLINE {
+        ids = Ids::Heap(Vec::with_capacity(args.len()));
+    }
+    for a in args {
+        let id = id::parse_strict(a, 0)?;
+        match &mut ids {
+            Ids::Inline(buf, n) => {
+                buf[*n] = id;
+                *n += 1;
+            }
+            Ids::Heap(v) => v.push(id),
+        }
+    }
+    Ok(ids)
+}
+
+/// IDs parsed from the arguments, kept on the stack for the usual handful:
+/// XACK of one ID, the common case, then allocates nothing.
+#[derive(Debug)]
+enum Ids {
+    Inline([StreamId; Ids::INLINE], usize),
+    Heap(Vec<StreamId>),
+}
+
+impl Ids {
+    const INLINE: usize = 8;
+}
+
+impl std::ops::Deref for Ids {
+    type Target = [StreamId];
+
+    #[inline]
+    fn deref(&self) -> &[StreamId] {
+        match self {
+            Ids::Inline(buf, n) => &buf[..*n],
+            Ids::Heap(v) => v,
+        }
+    }
 }
 
 /// An interval bound as XRANGE, XPENDING and XAUTOCLAIM take it: `-`, `+`,
@@ -210,6 +248,20 @@ mod tests {
 
     fn err_text<T: std::fmt::Debug>(r: CmdResult<T>) -> String {
         r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn ids_inline_and_on_the_heap() {
+        for n in [1usize, Ids::INLINE, Ids::INLINE + 1, 20] {
+            let a: Vec<Bytes> = (1..=n).map(|i| Bytes::from(format!("{i}-1"))).collect();
+            let ids = parse_ids(&a).unwrap();
+            let want: Vec<StreamId> = (1..=n as u64).map(|i| StreamId::new(i, 1)).collect();
+            assert_eq!(&ids[..], &want[..], "n={n}");
+        }
+        assert_eq!(
+            err_text(parse_ids(&args("1-1 + 2-2"))),
+            "ERR Invalid stream ID specified as stream command argument"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub(super) fn xack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             return Ok(0);
         };
         let ids = parse_ids(&args[3..])?;
-        Ok(ids.into_iter().filter(|&id| g.ack(id)).count() as i64)
+        Ok(ids.iter().filter(|&&id| g.ack(id)).count() as i64)
     })?;
     Ok(Reply::Int(r.unwrap_or(0)))
 }
