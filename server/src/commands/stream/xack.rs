@@ -20,11 +20,13 @@ use bytes::Bytes;
 /// group acknowledges nothing (and the IDs are not parsed).
 pub(super) fn xack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let (key, group) = (&args[1], &args[2]);
+    // Parsed first; a bad ID is reported only once the group is found.
+    let ids = parse_ids(&args[3..]);
     let r = try_stream_mut(ctx, key, |s| {
         let Some(g) = s.groups.get_mut(group) else {
             return Ok(0);
         };
-        let ids = parse_ids(&args[3..])?;
+        let ids = ids?;
         Ok(ids.iter().filter(|&&id| g.ack(id)).count() as i64)
     })?;
     Ok(Reply::Int(r.unwrap_or(0)))
@@ -32,14 +34,20 @@ pub(super) fn xack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 
 pub(super) fn xackdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let (key, group) = (&args[1], &args[2]);
+    // Parsed first; the errors are reported in Redis's order: the key's
+    // type, the options, the group (none: -1 for every ID, whatever they
+    // are), then the IDs.
     let block = parse_ids_block(args, 3);
+    let ids = block
+        .as_ref()
+        .ok()
+        .map(|&(_, at, n)| parse_ids(&args[at..at + n]));
     let r = stream_mut(ctx, key, |s| {
-        let (policy, at, n) = block.clone()?;
+        let (policy, _, _) = block.clone()?;
         let Some(g) = s.groups.get_mut(group) else {
-            // No such group: -1 for every ID, which are not even parsed.
             return Ok(None);
         };
-        let ids = parse_ids(&args[at..at + n])?;
+        let ids = ids.expect("parsed with the block")?;
         let pending: Vec<bool> = ids.iter().map(|&id| g.ack(id)).collect();
         Ok::<_, Error>(Some(s.delete_with_policy(&ids, policy, Some(&pending))))
     })?;

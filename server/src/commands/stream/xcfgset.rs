@@ -11,10 +11,11 @@ use crate::stream::idmp;
 use bytes::Bytes;
 
 pub(super) fn xcfgset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+    let parsed = parse_xcfgset(&args[2..]);
     // Redis looks the key up first: a missing key or another type wins over
     // any argument error (the closure only runs for a stream).
     let changed = stream_mut(ctx, &args[1], |s| {
-        let (duration, maxsize) = parse_xcfgset(&args[2..])?;
+        let (duration, maxsize) = parsed?;
         Ok::<_, Error>(s.idmp.configure(duration, maxsize))
     })?
     .ok_or(Error::NoSuchKey)??;

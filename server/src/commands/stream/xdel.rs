@@ -12,12 +12,14 @@ use crate::protocol::Reply;
 use bytes::Bytes;
 
 pub(super) fn xdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    // The key is looked up before the IDs are parsed (a missing key answers 0).
+    let ids = parse_ids(&args[2..]);
+    // A bad ID is reported only for a stream that exists (a missing key
+    // answers 0), as Redis looks the key up first.
     let exists = stream_ref(ctx, &args[1], |_| ())?;
     if exists.is_none() {
         return Ok(Reply::Int(0));
     }
-    let ids = parse_ids(&args[2..])?;
+    let ids = ids?;
     let deleted = stream_mut(ctx, &args[1], |s| {
         ids.iter().filter(|&&id| s.delete(id)).count()
     })?
@@ -30,12 +32,17 @@ pub(super) fn xdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 
 pub(super) fn xdelex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let key = &args[1];
-    // Redis checks the type first, then the options; a missing key answers
-    // before the IDs are parsed.
+    // Parsed first; the errors are reported in Redis's order: the key's
+    // type, the options, then (for a stream that exists: a missing key
+    // answers -1 for every ID, whatever they are) the IDs.
     let block = parse_ids_block(args, 2);
+    let ids = block
+        .as_ref()
+        .ok()
+        .map(|&(_, at, n)| parse_ids(&args[at..at + n]));
     let r = stream_mut(ctx, key, |s| {
-        let (policy, at, n) = block.clone()?;
-        let ids = parse_ids(&args[at..at + n])?;
+        let (policy, _, _) = block.clone()?;
+        let ids = ids.expect("parsed with the block")?;
         Ok::<_, Error>(s.delete_with_policy(&ids, policy, None))
     })?;
     let Some(r) = r else {
