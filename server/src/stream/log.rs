@@ -115,6 +115,8 @@ impl<'a> EntryRef<'a> {
     /// Appends the RESP form `*2\r\n$..id\r\n*2n\r\n...` (the same in RESP2 and RESP3).
     #[inline]
     pub fn write_resp(&self, out: &mut Vec<u8>) {
+        // A constant header, spelled out: this is the hottest loop of every
+        // read, and `write_array_len` would format the count each time.
         out.extend_from_slice(b"*2\r\n");
         self.write_id_and_fields(out);
     }
