@@ -89,9 +89,158 @@ pub enum Error {
     Other(String),
 }
 
-/// Errors of the stream family, texts as Redis 8.0's `t_stream.c` sends them.
+/// Errors of the stream family, texts as Redis 8.0's `t_stream.c` sends them
+/// (Redis 8.x's for the 8.x commands and options: docs/redis8.md).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum StreamError {}
+pub enum StreamError {
+    // ---- IDs ----
+    /// Any malformed ID argument.
+    #[error("ERR Invalid stream ID specified as stream command argument")]
+    InvalidId,
+    #[error("ERR invalid start ID for the interval")]
+    InvalidIntervalStart,
+    #[error("ERR invalid end ID for the interval")]
+    InvalidIntervalEnd,
+
+    // ---- XADD / XTRIM ----
+    #[error("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")]
+    MaxlenAndMinid,
+    #[error("ERR The MAXLEN argument must be >= 0.")]
+    MaxlenNegative,
+    #[error("ERR The LIMIT argument must be >= 0.")]
+    LimitNegative,
+    #[error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")]
+    LimitWithoutStrategy,
+    #[error("ERR syntax error, XTRIM must be called with a trimming strategy")]
+    XtrimWithoutStrategy,
+    #[error("ERR syntax error, LIMIT cannot be used without the special ~ option")]
+    LimitWithoutApprox,
+    #[error("ERR The ID specified in XADD must be greater than 0-0")]
+    XaddZeroId,
+    #[error("ERR The stream has exhausted the last possible ID, unable to add more items")]
+    IdsExhausted,
+    #[error("ERR The ID specified in XADD is equal or smaller than the target stream top item")]
+    XaddIdTooSmall,
+    #[error("ERR Elements are too large to be stored")]
+    ElementsTooLarge,
+    #[error("ERR syntax error, IDMP/IDMPAUTO specified multiple times")]
+    IdmpTwice,
+    #[error("ERR syntax error, IDMPAUTO requires a non-empty producer ID")]
+    IdmpautoEmptyPid,
+    #[error("ERR syntax error, IDMP requires a non-empty producer ID")]
+    IdmpEmptyPid,
+    #[error("ERR syntax error, IDMP requires a non-empty idempotent ID")]
+    IdmpEmptyIid,
+    #[error("ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs")]
+    IdmpExplicitId,
+
+    // ---- XSETID ----
+    #[error("ERR entries_added must be positive")]
+    EntriesAddedNegative,
+    #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
+    XsetidBelowMaxDeleted,
+    #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
+    XsetidBelowTop,
+    #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
+    XsetidEntriesAddedBelowLength,
+
+    // ---- XCFGSET ----
+    #[error("ERR IDMP-DURATION specified multiple times")]
+    IdmpDurationTwice,
+    /// Smallest and largest allowed.
+    #[error("ERR IDMP-DURATION must be between {0} and {1} seconds")]
+    IdmpDurationRange(i64, i64),
+    #[error("ERR IDMP-MAXSIZE specified multiple times")]
+    IdmpMaxsizeTwice,
+    /// Smallest and largest allowed.
+    #[error("ERR IDMP-MAXSIZE must be between {0} and {1} entries")]
+    IdmpMaxsizeRange(i64, i64),
+    #[error("ERR At least one parameter must be specified")]
+    XcfgsetNothing,
+
+    // ---- the IDS block (XDELEX, XACKDEL) ----
+    #[error("ERR Number of IDs must be a positive integer")]
+    NumidsNotPositive,
+    #[error("ERR The `numids` parameter must match the number of arguments")]
+    NumidsMismatch,
+    #[error("ERR IDS option is required")]
+    IdsRequired,
+
+    // ---- XNACK ----
+    #[error("ERR mode must be SILENT, FAIL, or FATAL")]
+    XnackMode,
+    #[error("ERR numids must be a positive integer")]
+    XnackNumidsNotPositive,
+    #[error("ERR number of IDs doesn't match numids")]
+    XnackNumidsMismatch,
+    #[error("ERR Invalid RETRYCOUNT value, must be >= 0")]
+    XnackRetrycountNegative,
+    /// The option as given.
+    #[error("ERR Unrecognized XNACK option '{0}'")]
+    XnackOption(String),
+    #[error("ERR syntax error, expected IDS keyword")]
+    XnackIdsRequired,
+
+    // ---- XREAD / XREADGROUP ----
+    #[error(
+        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
+    )]
+    UnbalancedXread,
+    /// Redis 7.2+'s text (7.0 said "XREAD" and '$').
+    #[error("ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.")]
+    UnbalancedXreadgroup,
+    #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]
+    GroupInXread,
+    #[error("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.")]
+    NoackInXread,
+    #[error("ERR The CLAIM option is only supported by XREADGROUP. You called XREAD instead.")]
+    ClaimInXread,
+    #[error("ERR Missing GROUP option for XREADGROUP")]
+    MissingGroup,
+    #[error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")]
+    NewIdInXread,
+    #[error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.")]
+    LastIdInXreadgroup,
+    #[error("ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.")]
+    MaxIdInXreadgroup,
+    #[error("ERR min-idle-time is not an integer or out of range")]
+    ClaimMinIdleNotInteger,
+    #[error("ERR min-idle-time must be a positive integer")]
+    ClaimMinIdleNegative,
+    /// `MAXCOUNT` or `MAXSIZE`.
+    #[error("ERR {0} is not an integer or out of range")]
+    CapNotInteger(&'static str),
+    /// `MAXCOUNT` or `MAXSIZE`.
+    #[error("ERR {0} must be a positive integer")]
+    CapNotPositive(&'static str),
+    #[error("ERR MAXCOUNT must be greater than or equal to COUNT")]
+    MaxcountBelowCount,
+
+    // ---- XGROUP ----
+    #[error("ERR value for ENTRIESREAD must be positive or -1")]
+    EntriesReadNegative,
+    #[error("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.")]
+    XgroupNoKey,
+
+    // ---- XCLAIM / XAUTOCLAIM ----
+    #[error("ERR Invalid min-idle-time argument for XCLAIM")]
+    XclaimMinIdle,
+    #[error("ERR Invalid IDLE option argument for XCLAIM")]
+    XclaimIdle,
+    #[error("ERR Invalid TIME option argument for XCLAIM")]
+    XclaimTime,
+    #[error("ERR Invalid RETRYCOUNT option argument for XCLAIM")]
+    XclaimRetrycount,
+    /// The option as given.
+    #[error("ERR Unrecognized XCLAIM option '{0}'")]
+    XclaimOption(String),
+    #[error("ERR Invalid min-idle-time argument for XAUTOCLAIM")]
+    XautoclaimMinIdle,
+    #[error("ERR COUNT must be > 0")]
+    XautoclaimCount,
+    #[error("ERR Insufficient memory, failed allocating transient memory, COUNT too high.")]
+    XautoclaimCountTooHigh,
+}
 
 /// Errors of the key-space (`generic`) and string families, texts as
 /// Redis 7.0's `db.c`, `expire.c`, `object.c` and `t_string.c` send them.
@@ -451,6 +600,80 @@ mod tests {
         for (e, text) in table {
             assert_eq!(e.to_string(), *text);
             // Through the transparent `Error::Keys`, the text is unchanged.
+            assert_eq!(Error::from(e.clone()).to_string(), *text);
+        }
+    }
+
+    /// Every stream error's text, as Redis sends it (`t_stream.c`, and
+    /// docs/redis8.md for the 8.x commands).
+    #[test]
+    fn stream_texts() {
+        use StreamError as S;
+        let table: &[(StreamError, &str)] = &[
+            (S::InvalidId, "ERR Invalid stream ID specified as stream command argument"),
+            (S::InvalidIntervalStart, "ERR invalid start ID for the interval"),
+            (S::InvalidIntervalEnd, "ERR invalid end ID for the interval"),
+            (S::MaxlenAndMinid, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"),
+            (S::MaxlenNegative, "ERR The MAXLEN argument must be >= 0."),
+            (S::LimitNegative, "ERR The LIMIT argument must be >= 0."),
+            (S::LimitWithoutStrategy, "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"),
+            (S::XtrimWithoutStrategy, "ERR syntax error, XTRIM must be called with a trimming strategy"),
+            (S::LimitWithoutApprox, "ERR syntax error, LIMIT cannot be used without the special ~ option"),
+            (S::XaddZeroId, "ERR The ID specified in XADD must be greater than 0-0"),
+            (S::IdsExhausted, "ERR The stream has exhausted the last possible ID, unable to add more items"),
+            (S::XaddIdTooSmall, "ERR The ID specified in XADD is equal or smaller than the target stream top item"),
+            (S::ElementsTooLarge, "ERR Elements are too large to be stored"),
+            (S::IdmpTwice, "ERR syntax error, IDMP/IDMPAUTO specified multiple times"),
+            (S::IdmpautoEmptyPid, "ERR syntax error, IDMPAUTO requires a non-empty producer ID"),
+            (S::IdmpEmptyPid, "ERR syntax error, IDMP requires a non-empty producer ID"),
+            (S::IdmpEmptyIid, "ERR syntax error, IDMP requires a non-empty idempotent ID"),
+            (S::IdmpExplicitId, "ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs"),
+            (S::EntriesAddedNegative, "ERR entries_added must be positive"),
+            (S::XsetidBelowMaxDeleted, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"),
+            (S::XsetidBelowTop, "ERR The ID specified in XSETID is smaller than the target stream top item"),
+            (S::XsetidEntriesAddedBelowLength, "ERR The entries_added specified in XSETID is smaller than the target stream length"),
+            (S::IdmpDurationTwice, "ERR IDMP-DURATION specified multiple times"),
+            (S::IdmpDurationRange(1, 86400), "ERR IDMP-DURATION must be between 1 and 86400 seconds"),
+            (S::IdmpMaxsizeTwice, "ERR IDMP-MAXSIZE specified multiple times"),
+            (S::IdmpMaxsizeRange(1, 10000), "ERR IDMP-MAXSIZE must be between 1 and 10000 entries"),
+            (S::XcfgsetNothing, "ERR At least one parameter must be specified"),
+            (S::NumidsNotPositive, "ERR Number of IDs must be a positive integer"),
+            (S::NumidsMismatch, "ERR The `numids` parameter must match the number of arguments"),
+            (S::IdsRequired, "ERR IDS option is required"),
+            (S::XnackMode, "ERR mode must be SILENT, FAIL, or FATAL"),
+            (S::XnackNumidsNotPositive, "ERR numids must be a positive integer"),
+            (S::XnackNumidsMismatch, "ERR number of IDs doesn't match numids"),
+            (S::XnackRetrycountNegative, "ERR Invalid RETRYCOUNT value, must be >= 0"),
+            (S::XnackOption("BOGUS".into()), "ERR Unrecognized XNACK option 'BOGUS'"),
+            (S::XnackIdsRequired, "ERR syntax error, expected IDS keyword"),
+            (S::UnbalancedXread, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."),
+            (S::UnbalancedXreadgroup, "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."),
+            (S::GroupInXread, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."),
+            (S::NoackInXread, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."),
+            (S::ClaimInXread, "ERR The CLAIM option is only supported by XREADGROUP. You called XREAD instead."),
+            (S::MissingGroup, "ERR Missing GROUP option for XREADGROUP"),
+            (S::NewIdInXread, "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."),
+            (S::LastIdInXreadgroup, "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set."),
+            (S::MaxIdInXreadgroup, "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set."),
+            (S::ClaimMinIdleNotInteger, "ERR min-idle-time is not an integer or out of range"),
+            (S::ClaimMinIdleNegative, "ERR min-idle-time must be a positive integer"),
+            (S::CapNotInteger("MAXCOUNT"), "ERR MAXCOUNT is not an integer or out of range"),
+            (S::CapNotPositive("MAXSIZE"), "ERR MAXSIZE must be a positive integer"),
+            (S::MaxcountBelowCount, "ERR MAXCOUNT must be greater than or equal to COUNT"),
+            (S::EntriesReadNegative, "ERR value for ENTRIESREAD must be positive or -1"),
+            (S::XgroupNoKey, "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically."),
+            (S::XclaimMinIdle, "ERR Invalid min-idle-time argument for XCLAIM"),
+            (S::XclaimIdle, "ERR Invalid IDLE option argument for XCLAIM"),
+            (S::XclaimTime, "ERR Invalid TIME option argument for XCLAIM"),
+            (S::XclaimRetrycount, "ERR Invalid RETRYCOUNT option argument for XCLAIM"),
+            (S::XclaimOption("NOPE".into()), "ERR Unrecognized XCLAIM option 'NOPE'"),
+            (S::XautoclaimMinIdle, "ERR Invalid min-idle-time argument for XAUTOCLAIM"),
+            (S::XautoclaimCount, "ERR COUNT must be > 0"),
+            (S::XautoclaimCountTooHigh, "ERR Insufficient memory, failed allocating transient memory, COUNT too high."),
+        ];
+        for (e, text) in table {
+            assert_eq!(e.to_string(), *text);
+            // Through the transparent `Error::Stream`, unchanged.
             assert_eq!(Error::from(e.clone()).to_string(), *text);
         }
     }

@@ -17,10 +17,7 @@
 
 pub mod connection;
 pub mod docs;
-pub mod groups;
 pub mod keys;
-pub mod read_caps;
-pub mod redis8;
 pub mod server;
 pub mod stream;
 pub mod strings;
@@ -261,12 +258,10 @@ impl Table {
         let families: &[&'static [Command]] = &[
             connection::COMMANDS,
             server::COMMANDS,
-            groups::COMMANDS,
             keys::COMMANDS,
             strings::COMMANDS,
             transactions::COMMANDS,
             stream::COMMANDS,
-            redis8::COMMANDS,
         ];
         let mut entries = Vec::new();
         for fam in families {

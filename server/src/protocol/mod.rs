@@ -1,6 +1,7 @@
 //! The wire protocol: request decoding (RESP multibulk and inline) and reply
 //! encoding (RESP2 and RESP3).
 
+pub mod raw;
 pub mod reply;
 pub mod request;
 

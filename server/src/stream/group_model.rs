@@ -187,7 +187,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let (slot, _) = g.get_or_create_consumer(nm.as_bytes(), now);
                 g.touch_seen(slot, now);
                 r.consumer(&nm, now);
-                let meta = crate::commands::groups::meta(&log.real);
+                let meta = log.real.meta();
                 let mut got = Vec::new();
                 for (&id, ()) in log.live.range(g.last_id.next().unwrap_or(StreamId::MAX)..) {
                     if count != 0 && got.len() == count as usize {
@@ -457,7 +457,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         g.check_invariants();
         prop_assert_eq!(g.last_id, r.last_id);
         // The real log's counters agree with the plain ones.
-        let meta = crate::commands::groups::meta(&log.real);
+        let meta = log.real.meta();
         prop_assert_eq!(meta, log.meta());
         // Redis's counters, when known, are exact.
         if let Some(lag) = g.lag(&meta) {

@@ -1,7 +1,7 @@
 //! Stream entry IDs: `<ms>-<seq>`, two unsigned 64-bit numbers ordered
 //! lexicographically, and the special forms commands accept.
 
-use crate::error::{CmdResult, Error};
+use crate::error::{CmdResult, Error, StreamError};
 use std::fmt;
 
 /// An entry ID. Ordered by `ms`, then `seq`.
@@ -92,7 +92,7 @@ impl fmt::Display for StreamId {
 
 /// The error for any malformed ID argument.
 pub fn invalid_id() -> Error {
-    Error::err("Invalid stream ID specified as stream command argument")
+    StreamError::InvalidId.into()
 }
 
 /// An ID as parsed from an argument, before the command decides what a

@@ -97,8 +97,10 @@ impl<'a> Elem<'a> {
     /// Appends the RESP bulk string form (`$len\r\n...\r\n`).
     pub fn write_bulk(&self, out: &mut Vec<u8>) {
         match *self {
-            Elem::Bytes(s) => write_bulk(out, s),
-            Elem::Int(n) => write_bulk(out, itoa::Buffer::new().format(n).as_bytes()),
+            Elem::Bytes(s) => crate::protocol::raw::write_bulk(out, s),
+            Elem::Int(n) => {
+                crate::protocol::raw::write_bulk(out, itoa::Buffer::new().format(n).as_bytes())
+            }
         }
     }
 
@@ -133,17 +135,6 @@ impl<'a> Elem<'a> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// Appends `$len\r\n<s>\r\n`.
-#[inline]
-pub fn write_bulk(out: &mut Vec<u8>, s: &[u8]) {
-    out.reserve(s.len() + 16);
-    out.push(b'$');
-    out.extend_from_slice(itoa::Buffer::new().format(s.len()).as_bytes());
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(s);
-    out.extend_from_slice(b"\r\n");
 }
 
 // ---- varints ----

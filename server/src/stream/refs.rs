@@ -15,10 +15,14 @@
 //! LIMIT, at node granularity, does), and a node left without live entries is
 //! removed (PR #15815).
 //!
-//! # Invariants kept by [`Stream::trim_checked`]
-//! The stream's invariants (see `stream/mod.rs`): live counts, `length`,
-//! `first_id`; `max_deleted` is not changed by trimming (as in Redis).
+//! # Invariants kept by [`Stream::trim_with_policy`] and [`Stream::delete_with_policy`]
+//! The stream's invariants (see `log.rs` and `group.rs`): live counts,
+//! `length`, `first_id`, each pending entry with exactly one owner;
+//! `max_deleted` is not changed by trimming (as in Redis). The walk itself
+//! is [`Log::trim_checked`](super::Log::trim_checked), the same walk as
+//! KEEPREF trimming.
 
+use super::group::Groups;
 use super::{Stream, StreamId, Trim};
 
 /// How deleting an entry treats consumer-group references to it.
@@ -48,79 +52,89 @@ impl RefPolicy {
     }
 }
 
+/// What [`Stream::delete_with_policy`] did with one ID, as XDELEX and
+/// XACKDEL reply it.
+pub mod outcome {
+    /// No such entry (or, for XACKDEL, the ID was not pending).
+    pub const MISSING: i64 = -1;
+    /// Deleted (for XACKDEL: acknowledged, and deleted or already gone).
+    pub const DELETED: i64 = 1;
+    /// Kept: some group still references it (ACKED).
+    pub const KEPT: i64 = 2;
+}
+
+impl Groups {
+    /// Redis's `streamEntryIsReferenced`: some group has not been delivered
+    /// the entry yet, or has it pending.
+    pub fn references(&self, id: StreamId) -> bool {
+        !self.all_delivered(id) || self.is_pending_anywhere(id)
+    }
+}
+
 impl Stream {
-    /// Trims the head of the log for `DELREF` / `ACKED` (Redis's `streamTrim`
-    /// with a non-KEEPREF strategy). `visit(id, live)` is called for every
-    /// entry of the trimmed range in ID order, deleted ones (`live == false`)
-    /// included; for a live entry it returns whether to delete it. `limit`
-    /// (0 = none) stops before a node whose live entries would bring the
-    /// deleted count over it. Returns the number of entries deleted.
-    pub fn trim_checked(
+    /// XADD/XTRIM trimming under a reference policy: KEEPREF is the 7.x
+    /// algorithm; DELREF/ACKED examine every entry of the range (module doc).
+    pub fn trim_with_policy(
         &mut self,
         strategy: Trim,
+        approx: bool,
         limit: u64,
-        mut visit: impl FnMut(StreamId, bool) -> bool,
+        policy: RefPolicy,
     ) -> u64 {
-        let mut deleted: u64 = 0;
-        let mut from = StreamId::MIN;
-        loop {
-            if let Trim::MaxLen(max) = strategy {
-                if self.length <= max {
-                    break;
-                }
+        let Stream { log, groups, .. } = self;
+        match policy {
+            RefPolicy::KeepRef => log.trim(strategy, approx, limit),
+            RefPolicy::Acked => {
+                log.trim_checked(strategy, limit, |id, live| live && !groups.references(id))
             }
-            let Some((&key, node)) = self.nodes.range_mut(from..).next() else {
-                break;
-            };
-            let entries = node.live as u64;
-            if limit != 0 && deleted + entries > limit {
-                break;
-            }
-            let eligible = match strategy {
-                Trim::MaxLen(max) => self.length - entries >= max,
-                Trim::MinId(min) => node.last < min,
-            };
-            let mut marks = Vec::new();
-            let mut length = self.length;
-            for h in node.heads() {
-                let stop = match strategy {
-                    Trim::MaxLen(max) => length <= max,
-                    Trim::MinId(min) => h.id >= min,
-                };
-                if stop {
-                    break;
-                }
-                if h.deleted() {
-                    visit(h.id, false);
-                } else if visit(h.id, true) {
-                    marks.push(h.at);
-                    length -= 1;
-                }
-            }
-            for at in &marks {
-                node.mark_deleted(*at);
-            }
-            let removed = marks.len() as u64;
-            self.length = length;
-            deleted += removed;
-            if node.live == 0 {
-                self.nodes.remove(&key);
-            }
-            if !eligible {
-                break;
-            }
-            // Continue after this node (whether or not it is still there).
-            match key.next() {
-                Some(n) => from = n,
-                None => break,
-            }
+            RefPolicy::DelRef => log.trim_checked(strategy, limit, |id, live| {
+                groups.forget_everywhere(id);
+                live
+            }),
         }
-        if self.length == 0 {
-            self.first_id = StreamId::MIN;
-        } else if deleted > 0 {
-            self.first_id = self.first_entry().map(|e| e.id).unwrap_or_default();
+    }
+
+    /// Deletes `ids` under `policy` (XDELEX; XACKDEL after acknowledging):
+    /// per ID an [`outcome`]. `pending` tells, for XACKDEL, which IDs were
+    /// in the group's PEL; the others are MISSING and left alone. Also
+    /// returns whether any entry was deleted from the log.
+    pub fn delete_with_policy(
+        &mut self,
+        ids: &[StreamId],
+        policy: RefPolicy,
+        pending: Option<&[bool]>,
+    ) -> (Vec<i64>, bool) {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut deleted = false;
+        for (i, &id) in ids.iter().enumerate() {
+            if let Some(p) = pending {
+                if !p[i] {
+                    out.push(outcome::MISSING);
+                    continue;
+                }
+            }
+            let keep = match policy {
+                RefPolicy::Acked => self.groups.references(id),
+                RefPolicy::DelRef => {
+                    self.groups.forget_everywhere(id);
+                    false
+                }
+                RefPolicy::KeepRef => false,
+            };
+            let r = if keep {
+                outcome::KEPT
+            } else if self.log.delete(id) {
+                deleted = true;
+                outcome::DELETED
+            } else if pending.is_some() {
+                // XACKDEL: acknowledged; the entry was already gone.
+                outcome::DELETED
+            } else {
+                outcome::MISSING
+            };
+            out.push(r);
         }
-        deleted
+        (out, deleted)
     }
 }
 
@@ -221,5 +235,222 @@ mod tests {
         assert_eq!(RefPolicy::parse(b"DELREF"), Some(RefPolicy::DelRef));
         assert_eq!(RefPolicy::parse(b"acked"), Some(RefPolicy::Acked));
         assert_eq!(RefPolicy::parse(b"ack"), None);
+    }
+}
+
+/// Random operation sequences over one stream with two groups: after every
+/// XDELEX / XACKDEL / XNACK / policy trim, the PEL invariants hold (each
+/// pending entry has exactly one owner, the hidden XNACK owner included; the
+/// log's counts agree), ACKED never deletes a referenced entry, DELREF
+/// leaves no reference to what it deleted, XACKDEL acknowledges, and XNACK
+/// keeps the entry pending but unowned.
+#[cfg(test)]
+mod pel_properties {
+    use super::*;
+    use crate::stream::group::nack::NackMode;
+    use crate::stream::NodeLimits;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add,
+        Read {
+            g: usize,
+            c: usize,
+            count: usize,
+        },
+        Ack {
+            g: usize,
+            id: u64,
+        },
+        Nack {
+            g: usize,
+            id: u64,
+            mode: u8,
+            force: bool,
+        },
+        DelEx {
+            policy: u8,
+            ids: Vec<u64>,
+        },
+        AckDel {
+            g: usize,
+            policy: u8,
+            ids: Vec<u64>,
+        },
+        Trim {
+            policy: u8,
+            maxlen: u64,
+        },
+        DelConsumer {
+            g: usize,
+            c: usize,
+        },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => Just(Op::Add),
+            2 => (0..2usize, 0..3usize, 0..4usize).prop_map(|(g, c, count)| Op::Read { g, c, count }),
+            1 => (0..2usize, 1..20u64).prop_map(|(g, id)| Op::Ack { g, id }),
+            2 => (0..2usize, 1..20u64, 0..3u8, any::<bool>())
+                .prop_map(|(g, id, mode, force)| Op::Nack { g, id, mode, force }),
+            2 => (0..3u8, prop::collection::vec(1..20u64, 1..4))
+                .prop_map(|(policy, ids)| Op::DelEx { policy, ids }),
+            2 => (0..2usize, 0..3u8, prop::collection::vec(1..20u64, 1..4))
+                .prop_map(|(g, policy, ids)| Op::AckDel { g, policy, ids }),
+            1 => (0..3u8, 0..6u64).prop_map(|(policy, maxlen)| Op::Trim { policy, maxlen }),
+            1 => (0..2usize, 0..3usize).prop_map(|(g, c)| Op::DelConsumer { g, c }),
+        ]
+    }
+
+    const GROUPS: [&[u8]; 2] = [b"g0", b"g1"];
+    const CONSUMERS: [&[u8]; 3] = [b"c0", b"c1", b"c2"];
+
+    fn policy(p: u8) -> RefPolicy {
+        [RefPolicy::KeepRef, RefPolicy::DelRef, RefPolicy::Acked][p as usize % 3]
+    }
+
+    fn sid(ms: u64) -> StreamId {
+        StreamId::new(ms, 0)
+    }
+
+    fn is_referenced(s: &Stream, id: StreamId) -> bool {
+        s.groups
+            .iter()
+            .any(|(_, g)| g.last_id < id || g.nack(id).is_some())
+    }
+
+    fn check(s: &Stream) {
+        s.check_invariants();
+        for (_, g) in s.groups.iter() {
+            g.check_invariants();
+            let unowned = g.pel_iter().filter(|(_, n)| g.is_unowned(n)).count();
+            assert_eq!(unowned, g.nacked_count());
+        }
+    }
+
+    fn run(ops: Vec<Op>) {
+        let mut s = Stream::new();
+        let limits = NodeLimits {
+            max_entries: 3,
+            max_bytes: 4096,
+        };
+        for name in GROUPS {
+            s.groups.create(name, StreamId::MIN, 0);
+        }
+        let mut next = 1u64;
+        let mut now = 1000u64;
+        for op in ops {
+            now += 1;
+            match op {
+                Op::Add => {
+                    s.append(sid(next), &[b"f".as_ref(), b"v"], limits);
+                    next += 1;
+                }
+                Op::Read { g, c, count } => {
+                    let m = s.meta();
+                    let Stream { log, groups, .. } = &mut s;
+                    let grp = groups.get_mut(GROUPS[g]).unwrap();
+                    let (slot, _) = grp.get_or_create_consumer(CONSUMERS[c], now);
+                    if let Some(from) = grp.last_id.next() {
+                        let ids: Vec<StreamId> = log
+                            .range(from, StreamId::MAX)
+                            .take(if count == 0 { usize::MAX } else { count })
+                            .map(|e| e.id)
+                            .collect();
+                        for id in ids {
+                            grp.advance(id, &m);
+                            grp.deliver(id, slot, now);
+                        }
+                    }
+                }
+                Op::Ack { g, id } => {
+                    s.groups.get_mut(GROUPS[g]).unwrap().ack(sid(id));
+                }
+                Op::Nack { g, id, mode, force } => {
+                    let was = s.groups.get(GROUPS[g]).unwrap().nack(sid(id));
+                    let exists = s.get(sid(id)).is_some();
+                    let mode = [NackMode::Silent, NackMode::Fail, NackMode::Fatal][mode as usize];
+                    let grp = s.groups.get_mut(GROUPS[g]).unwrap();
+                    let released = grp.xnack(sid(id), mode, None, force, exists);
+                    assert_eq!(released, was.is_some() || (force && exists));
+                    if released {
+                        let n = grp.nack(sid(id)).expect("still pending");
+                        assert!(grp.is_unowned(&n));
+                    }
+                }
+                Op::DelEx { policy: p, ids } => {
+                    let ids: Vec<StreamId> = ids.into_iter().map(sid).collect();
+                    let before: Vec<bool> = ids.iter().map(|&i| is_referenced(&s, i)).collect();
+                    let (out, _) = s.delete_with_policy(&ids, policy(p), None);
+                    for (k, &id) in ids.iter().enumerate() {
+                        match policy(p) {
+                            RefPolicy::Acked if before[k] => {
+                                assert_eq!(out[k], 2);
+                            }
+                            RefPolicy::DelRef => {
+                                assert!(!s.groups.is_pending_anywhere(id));
+                            }
+                            _ => {}
+                        }
+                        if out[k] == 1 || out[k] == -1 {
+                            assert!(s.get(id).is_none());
+                        }
+                    }
+                }
+                Op::AckDel { g, policy: p, ids } => {
+                    let ids: Vec<StreamId> = ids.into_iter().map(sid).collect();
+                    let grp = s.groups.get_mut(GROUPS[g]).unwrap();
+                    let pending: Vec<bool> = ids.iter().map(|&id| grp.ack(id)).collect();
+                    let before: Vec<bool> = ids.iter().map(|&i| is_referenced(&s, i)).collect();
+                    let (out, _) = s.delete_with_policy(&ids, policy(p), Some(&pending));
+                    for (k, &id) in ids.iter().enumerate() {
+                        assert!(s.groups.get(GROUPS[g]).unwrap().nack(id).is_none());
+                        if !pending[k] {
+                            assert_eq!(out[k], -1);
+                        } else if policy(p) == RefPolicy::Acked && before[k] {
+                            assert_eq!(out[k], 2);
+                        }
+                    }
+                }
+                Op::Trim { policy: p, maxlen } => {
+                    let live: Vec<StreamId> = s
+                        .range(StreamId::MIN, StreamId::MAX)
+                        .map(|e| e.id)
+                        .collect();
+                    let referenced: Vec<bool> =
+                        live.iter().map(|&i| is_referenced(&s, i)).collect();
+                    s.trim_with_policy(Trim::MaxLen(maxlen), false, 0, policy(p));
+                    for (k, &id) in live.iter().enumerate() {
+                        let gone = s.get(id).is_none();
+                        if gone && policy(p) == RefPolicy::Acked {
+                            assert!(!referenced[k], "ACKED trimmed a referenced entry");
+                        }
+                        if gone && policy(p) == RefPolicy::DelRef {
+                            assert!(!s.groups.is_pending_anywhere(id));
+                        }
+                    }
+                    if policy(p) != RefPolicy::Acked {
+                        assert!(s.len() <= maxlen);
+                    }
+                }
+                Op::DelConsumer { g, c } => {
+                    s.groups
+                        .get_mut(GROUPS[g])
+                        .unwrap()
+                        .delete_consumer(CONSUMERS[c]);
+                }
+            }
+            check(&s);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+        #[test]
+        fn pel_invariants_hold(ops in prop::collection::vec(op(), 1..60)) {
+            run(ops);
+        }
     }
 }

@@ -302,15 +302,3 @@ mod model {
         }
     }
 }
-
-#[test]
-fn array_buf_puts_the_header_before_the_elements() {
-    for n in [0usize, 1, 9, 10, 99, 100, 12345, usize::MAX] {
-        let mut a = ArrayBuf::with_capacity(8);
-        a.body().extend_from_slice(b"$1\r\nx\r\n");
-        let mut want = Vec::new();
-        write_array_len(&mut want, n);
-        want.extend_from_slice(b"$1\r\nx\r\n");
-        assert_eq!(&a.finish(n)[..], &want[..], "n={n}");
-    }
-}

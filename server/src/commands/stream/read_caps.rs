@@ -19,7 +19,8 @@
 //! (outer array or map header, per-stream `[key, entries]` wrappers with
 //! their counts, and the entries).
 
-use crate::error::{CmdResult, Error};
+use crate::error::{CmdResult, StreamError};
+use crate::stream::read::EntryBudget;
 use bytes::Bytes;
 
 /// The two caps; `u64::MAX` when not given.
@@ -55,9 +56,9 @@ pub fn parse_cap_option(args: &[Bytes], i: usize, caps: &mut ReadCaps) -> CmdRes
         return Ok(false);
     };
     let v = crate::protocol::request::parse_i64(&args[i + 1])
-        .ok_or_else(|| Error::err(format!("{name} is not an integer or out of range")))?;
+        .ok_or(StreamError::CapNotInteger(name))?;
     if v < 1 {
-        return Err(Error::err(format!("{name} must be a positive integer")));
+        return Err(StreamError::CapNotPositive(name).into());
     }
     *slot = v as u64;
     Ok(true)
@@ -67,9 +68,7 @@ pub fn parse_cap_option(args: &[Bytes], i: usize, caps: &mut ReadCaps) -> CmdRes
 /// COUNT is refused, since COUNT could never be reached.
 pub fn check_caps(caps: &ReadCaps, count: usize) -> CmdResult<()> {
     if count != 0 && caps.max_count < count as u64 {
-        return Err(Error::err(
-            "MAXCOUNT must be greater than or equal to COUNT",
-        ));
+        return Err(StreamError::MaxcountBelowCount.into());
     }
     Ok(())
 }
@@ -93,26 +92,8 @@ fn bulk_len(len: usize) -> u64 {
     header_len(len as u64) + len as u64 + 2
 }
 
-/// What a loop that writes entries asks before and tells after each one:
-/// [`ReplyBudget`] for XREAD/XREADGROUP, [`Unlimited`] elsewhere (XRANGE),
-/// where it compiles away.
-pub trait EntryBudget {
-    fn full(&self) -> bool;
-    fn add_entry(&mut self, bytes: usize);
-}
-
-/// No caps.
-pub struct Unlimited;
-
-impl EntryBudget for Unlimited {
-    #[inline]
-    fn full(&self) -> bool {
-        false
-    }
-    #[inline]
-    fn add_entry(&mut self, _bytes: usize) {}
-}
-
+/// The stream layer's readers consult the budget through this trait
+/// (`stream/read.rs`), so they know nothing of the caps themselves.
 impl EntryBudget for ReplyBudget {
     #[inline]
     fn full(&self) -> bool {
@@ -121,6 +102,17 @@ impl EntryBudget for ReplyBudget {
     #[inline]
     fn add_entry(&mut self, bytes: usize) {
         ReplyBudget::add_entry(self, bytes)
+    }
+    #[inline]
+    fn try_open(&mut self, key: &[u8]) -> bool {
+        ReplyBudget::try_open(self, key)
+    }
+    #[inline]
+    fn close_stream(&mut self, served: bool) {
+        ReplyBudget::close_stream(self, served)
+    }
+    fn deleted_entry_len(&self, id_len: usize) -> usize {
+        ReplyBudget::deleted_entry_len(self, id_len)
     }
 }
 
