@@ -9,6 +9,13 @@
 
 use bytes::Bytes;
 
+/// `*2\r\n` and `*4\r\n`, the headers of a read's entry (ID, fields) and of
+/// a claimed one (ID, fields, idle, count): constants, because formatting
+/// the count in the hottest loop of every read costs more than copying four
+/// bytes.
+pub const ARRAY_2: &[u8] = b"*2\r\n";
+pub const ARRAY_4: &[u8] = b"*4\r\n";
+
 /// Appends `*n\r\n`.
 #[inline]
 pub fn write_array_len(out: &mut Vec<u8>, n: usize) {

@@ -27,7 +27,7 @@
 use super::group::StreamMeta;
 use super::node::{self, Head, Node};
 use super::{rax, StreamId};
-use crate::protocol::raw::{write_array_len, write_bulk, write_int};
+use crate::protocol::raw::{write_array_len, write_bulk, write_int, ARRAY_2, ARRAY_4};
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
@@ -115,9 +115,7 @@ impl<'a> EntryRef<'a> {
     /// Appends the RESP form `*2\r\n$..id\r\n*2n\r\n...` (the same in RESP2 and RESP3).
     #[inline]
     pub fn write_resp(&self, out: &mut Vec<u8>) {
-        // A constant header, spelled out: this is the hottest loop of every
-        // read, and `write_array_len` would format the count each time.
-        out.extend_from_slice(b"*2\r\n");
+        out.extend_from_slice(ARRAY_2);
         self.write_id_and_fields(out);
     }
 
@@ -125,7 +123,7 @@ impl<'a> EntryRef<'a> {
     /// XREADGROUP returns when CLAIM is given.
     #[inline]
     pub fn write_claimed(&self, out: &mut Vec<u8>, idle: i64, count: i64) {
-        out.extend_from_slice(b"*4\r\n");
+        out.extend_from_slice(ARRAY_4);
         self.write_id_and_fields(out);
         write_int(out, idle);
         write_int(out, count);
