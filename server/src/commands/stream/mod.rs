@@ -236,19 +236,27 @@ fn missing_all(n: usize) -> Reply {
     Reply::Raw(int_array(&vec![refs::outcome::MISSING; n]))
 }
 
+/// Test helpers of the family's unit tests: arguments from a line, an error's text.
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod test_args {
+    use crate::error::CmdResult;
+    use bytes::Bytes;
 
-    fn args(s: &str) -> Vec<Bytes> {
+    pub fn args(s: &str) -> Vec<Bytes> {
         s.split(' ')
             .map(|w| Bytes::copy_from_slice(w.as_bytes()))
             .collect()
     }
 
-    fn err_text<T: std::fmt::Debug>(r: CmdResult<T>) -> String {
+    pub fn err_text<T: std::fmt::Debug>(r: CmdResult<T>) -> String {
         r.unwrap_err().to_string()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_args::*;
+    use super::*;
 
     #[test]
     fn ids_inline_and_on_the_heap() {

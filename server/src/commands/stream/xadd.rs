@@ -140,39 +140,28 @@ pub(super) fn parse_add_or_trim(
         if xadd && opt == b"*" {
             id = Some((AddId::Auto, false));
             break;
-        } else if is(opt, "maxlen") && more > 0 {
+        } else if (is(opt, "maxlen") || is(opt, "minid")) && more > 0 {
             if t.strategy.is_some() {
                 return Err(StreamError::MaxlenAndMinid.into());
             }
+            // An optional `~` (approximate) or `=` before the threshold.
+            let marker = &args[i + 1][..];
             t.approx = false;
-            let next = &args[i + 1][..];
-            if more >= 2 && next == b"~" {
-                t.approx = true;
-                i += 1;
-            } else if more >= 2 && next == b"=" {
+            if more >= 2 && (marker == b"~" || marker == b"=") {
+                t.approx = marker == b"~";
                 i += 1;
             }
-            let n = parse_int(&args[i + 1])?;
-            if n < 0 {
-                return Err(StreamError::MaxlenNegative.into());
-            }
+            let threshold = &args[i + 1];
+            t.strategy = Some(if is(opt, "maxlen") {
+                let n = parse_int(threshold)?;
+                if n < 0 {
+                    return Err(StreamError::MaxlenNegative.into());
+                }
+                Trim::MaxLen(n as u64)
+            } else {
+                Trim::MinId(id::parse_strict(threshold, 0)?)
+            });
             i += 1;
-            t.strategy = Some(Trim::MaxLen(n as u64));
-        } else if is(opt, "minid") && more > 0 {
-            if t.strategy.is_some() {
-                return Err(StreamError::MaxlenAndMinid.into());
-            }
-            t.approx = false;
-            let next = &args[i + 1][..];
-            if more >= 2 && next == b"~" {
-                t.approx = true;
-                i += 1;
-            } else if more >= 2 && next == b"=" {
-                i += 1;
-            }
-            let min = id::parse_strict(&args[i + 1], 0)?;
-            i += 1;
-            t.strategy = Some(Trim::MinId(min));
         } else if is(opt, "limit") && more > 0 {
             limit = parse_int(&args[i + 1])?;
             if limit < 0 {
@@ -365,17 +354,8 @@ pub(super) fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_args::*;
     use super::*;
-
-    fn args(s: &str) -> Vec<Bytes> {
-        s.split(' ')
-            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-            .collect()
-    }
-
-    fn err_text<T: std::fmt::Debug>(r: CmdResult<T>) -> String {
-        r.unwrap_err().to_string()
-    }
 
     #[test]
     fn add_options() {

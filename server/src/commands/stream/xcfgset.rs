@@ -70,17 +70,8 @@ fn parse_xcfgset(args: &[Bytes]) -> CmdResult<(Option<u32>, Option<u32>)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_args::*;
     use super::*;
-
-    fn args(s: &str) -> Vec<Bytes> {
-        s.split(' ')
-            .map(|w| Bytes::copy_from_slice(w.as_bytes()))
-            .collect()
-    }
-
-    fn err_text<T: std::fmt::Debug>(r: CmdResult<T>) -> String {
-        r.unwrap_err().to_string()
-    }
 
     #[test]
     fn xcfgset_rules() {
