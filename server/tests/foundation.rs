@@ -12,6 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
+mod support;
+
 /// Upper bound for anything that should happen promptly.
 const LONG: Duration = Duration::from_secs(20);
 
@@ -843,8 +845,9 @@ async fn server_commands_and_client_kill() {
     timeout(LONG, h.shutdown()).await.expect("server stopped");
 }
 
-/// A `redis-server` this test started (Debian's 7.0.15 on PATH; a missing
-/// server fails the test), killed by PID on drop.
+/// A `redis-server` this test started (the reference binary named by
+/// `SLUICE_REDIS_SERVER`; unset or missing fails the test), killed by PID on
+/// drop.
 struct Redis(std::process::Child);
 
 impl Drop for Redis {
@@ -863,13 +866,13 @@ async fn start_redis() -> (Redis, SocketAddr) {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new("redis-server")
+        let child = Command::new(support::sync_redis::redis_server_bin())
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
+            .expect("start the SLUICE_REDIS_SERVER binary");
         let mut r = Redis(child);
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let pid = format!("process_id:{}\r\n", r.0.id());
