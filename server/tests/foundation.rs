@@ -259,7 +259,7 @@ async fn auth_with_requirepass() {
         .await;
     c.check(
         &["HELLO", "3"],
-        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
+        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
     )
     .await;
     c.check(
@@ -824,8 +824,8 @@ async fn server_commands_and_client_kill() {
     c.check(&["COMMAND", "INFO", "nosuch"], "*1\r\n$-1\r\n")
         .await;
     c.check(
-        &["COMMAND", "DOCS", "get"],
-        "*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$22\r\nGet the value of a key\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n",
+        &["COMMAND", "DOCS", "echo"],
+        "*2\r\n$4\r\necho\r\n*10\r\n$7\r\nsummary\r\n$25\r\nReturns the given string.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$7\r\nmessage\r\n$4\r\ntype\r\n$6\r\nstring\r\n$12\r\ndisplay_text\r\n$7\r\nmessage\r\n",
     )
     .await;
     c.check(&["FUNCTION", "FLUSH"], "+OK\r\n").await;
@@ -1165,9 +1165,44 @@ fn help_prints_usage_and_exits_without_serving() {
         }
         assert!(out.contains("(TCP port; 0 picks a free one; default 6379; startup only)"));
     }
-    let (status, out) = run_binary(&["--version"]);
-    assert!(status.success());
-    assert!(out.starts_with("Sluice server v="), "{out}");
+    // `--version` / `-v`: redis-server's line, the same fields in the same
+    // order as the reference binary's, and the version Sluice answers as.
+    let reference = std::process::Command::new(support::sync_redis::redis_server_bin())
+        .arg("--version")
+        .output()
+        .expect("run the reference redis-server --version");
+    let reference = String::from_utf8_lossy(&reference.stdout).into_owned();
+    let fields = |line: &str| -> Vec<(String, String)> {
+        let rest = line
+            .trim_end()
+            .strip_prefix("Redis server ")
+            .unwrap_or_else(|| panic!("not redis-server's format: {line:?}"));
+        rest.split(' ')
+            .map(|f| {
+                let (k, v) = f.split_once('=').expect("key=value");
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    };
+    let want = fields(&reference);
+    for flag in ["--version", "-v"] {
+        let (status, out) = run_binary(&[flag]);
+        assert!(status.success(), "{flag}: {status}");
+        assert_eq!(out.lines().count(), 1, "{flag}: {out}");
+        let got = fields(&out);
+        let keys = |f: &[(String, String)]| f.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&got), keys(&want), "{out} vs {reference}");
+        assert_eq!(
+            got[0], want[0],
+            "v= is the reference's version: {out} vs {reference}"
+        );
+        assert_eq!(got[0].1, sluice_server::commands::connection::REDIS_VERSION);
+        assert_eq!(got[3], ("bits".to_string(), "64".to_string()), "{out}");
+        assert!(
+            (1..=16).contains(&got[4].1.len()) && got[4].1.bytes().all(|b| b.is_ascii_hexdigit()),
+            "build= is a 64-bit hex id: {out}"
+        );
+    }
     // `-h` after a directive is its value (here a password), not a help
     // request, as in redis-server: a bad port makes that start fail at once.
     let (status, out) = run_binary(&["--requirepass", "-h", "--port", "99999"]);
