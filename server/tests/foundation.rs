@@ -1209,3 +1209,86 @@ fn help_prints_usage_and_exits_without_serving() {
     assert!(!status.success());
     assert!(!out.contains("Usage"), "{out}");
 }
+
+/// The `key=value` names of a CLIENT INFO line, in order.
+fn client_fields(line: &str) -> Vec<String> {
+    line.trim_end()
+        .split(' ')
+        .map(|f| f.split_once('=').expect("key=value").0.to_string())
+        .collect()
+}
+
+/// `field` of a CLIENT INFO line.
+fn client_field<'a>(line: &'a str, field: &str) -> &'a str {
+    line.trim_end()
+        .split(' ')
+        .find_map(|f| f.strip_prefix(field)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("{field} in {line}"))
+}
+
+/// INFO's fields by section: `[(section, [field, ...])]`.
+fn info_fields(info: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for l in info.split("\r\n") {
+        if let Some(name) = l.strip_prefix("# ") {
+            out.push((name.to_string(), Vec::new()));
+        } else if let Some((k, _)) = l.split_once(':') {
+            out.last_mut().expect("a section").1.push(k.to_string());
+        }
+    }
+    out
+}
+
+/// CLIENT INFO has the reference's fields in its order (with `watch` and
+/// `io-thread`, Redis 8.0), and INFO's sections and the fields Sluice
+/// reports come in the reference's order: each Sluice section is one of the
+/// reference's, and its fields (but `sluice_version`) are a subsequence of
+/// the reference's, checked on both servers after the same commands.
+#[tokio::test]
+async fn client_info_and_info_fields_in_the_reference_order() {
+    let (_redis, raddr) = start_redis().await;
+    let (h, _) = start().await;
+    let mut lines = Vec::new();
+    let mut infos = Vec::new();
+    for addr in [raddr, h.local_addr()] {
+        let mut c = Conn::open(addr).await;
+        c.check(&["WATCH", "a", "b", "a"], "+OK\r\n").await;
+        c.send(&["CLIENT", "INFO"]).await;
+        lines.push(c.read_bulk().await);
+        c.send(&["INFO", "everything"]).await;
+        infos.push(c.read_bulk().await);
+    }
+    let (r, s) = (&lines[0], &lines[1]);
+    assert_eq!(
+        client_fields(s),
+        client_fields(r),
+        "\nredis:  {r}\nsluice: {s}"
+    );
+    for f in ["watch", "io-thread", "multi", "flags", "resp", "cmd"] {
+        assert_eq!(client_field(s, f), client_field(r, f), "{f}: {r} / {s}");
+    }
+    let (r, s) = (info_fields(&infos[0]), info_fields(&infos[1]));
+    let names = |v: &[(String, Vec<String>)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    let mut rs = names(&r).into_iter();
+    for name in names(&s) {
+        assert!(
+            rs.any(|x| x == name),
+            "section {name} out of the reference's order: {:?} vs {:?}",
+            names(&s),
+            names(&r)
+        );
+    }
+    for (name, fields) in &s {
+        let theirs = &r.iter().find(|x| &x.0 == name).expect("section").1;
+        if name == "Commandstats" || name == "Errorstats" || name == "Keyspace" {
+            continue; // per command / error code / database, not a fixed list
+        }
+        let mut it = theirs.iter();
+        for f in fields.iter().filter(|f| *f != "sluice_version") {
+            assert!(
+                it.any(|x| x == f),
+                "{name}: {f} is not Redis's or out of its order\nsluice: {fields:?}\nredis:  {theirs:?}"
+            );
+        }
+    }
+}

@@ -72,8 +72,10 @@ pub(super) fn client_setinfo(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Rep
     Ok(Reply::OK)
 }
 
-/// One CLIENT LIST / CLIENT INFO line, Redis's fields in Redis's order.
-/// Buffer sizes Sluice does not track per client are reported as 0.
+/// One CLIENT LIST / CLIENT INFO line, Redis 8.0's fields in Redis's order.
+/// Buffer sizes Sluice does not track per client are reported as 0, and
+/// `io-thread` is 0 (Redis's main thread: Sluice has no I/O threads of
+/// Redis's kind).
 pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
     let name = c.name.lock().clone().unwrap_or_default();
     let lib_name = c.lib_name.lock().clone().unwrap_or_default();
@@ -95,7 +97,7 @@ pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} watch={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={} io-thread=0",
         c.id,
         c.addr,
         c.laddr,
@@ -105,6 +107,7 @@ pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
         flags,
         c.db.load(Ordering::Relaxed),
         multi,
+        c.watched_keys.load(Ordering::Relaxed),
         c.last_cmd.lock(),
         c.resp.load(Ordering::Relaxed),
         String::from_utf8_lossy(&lib_name),

@@ -195,7 +195,7 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
                 .clients
                 .map
                 .iter()
-                .filter(|c| c.watching.load(Ordering::Relaxed))
+                .filter(|c| c.watched_keys.load(Ordering::Relaxed) > 0)
                 .count();
             line(out, "watching_clients", watching);
             line(out, "clients_in_timeout_table", blocked);
