@@ -22,11 +22,21 @@ pub struct Mods {
     /// column in positional rows, e.g. XPENDING's idle time), the others
     /// stay compared.
     pub ints_at: Option<u8>,
+    /// Not written in cases: set by the runner on the replies of HELLO, MODULE
+    /// LIST and EXEC (which may hold a HELLO's), where Redis 8 lists its
+    /// built-in `vectorset` module (Sluice has no modules); that entry is
+    /// dropped on both sides.
+    pub builtin_modules: bool,
 }
 
 impl Mods {
     pub fn any(&self) -> bool {
-        self.shape || self.type_only || self.ints || self.sorted || self.ints_at.is_some()
+        self.shape
+            || self.type_only
+            || self.ints
+            || self.sorted
+            || self.ints_at.is_some()
+            || self.builtin_modules
     }
 }
 

@@ -1,6 +1,6 @@
 //! Normalisations: the documented ways a case hides what legitimately differs
-//! between two servers (time-based IDs, timing integers, server identity)
-//! before replies are compared. Each one is applied identically to both
+//! between two servers (time-based IDs, timing integers, server identity,
+//! Redis 8's built-in `vectorset` module) before replies are compared. Each one is applied identically to both
 //! sides; with none in effect, raw bytes are compared.
 
 use crate::case::{Case, Mods};
@@ -44,6 +44,9 @@ pub fn needed(case: &Case, mods: &Mods) -> bool {
 /// Applies the case's directives and the line's modifiers to a reply.
 pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
     let mut v = v.clone();
+    if mods.builtin_modules {
+        drop_builtin_modules(&mut v);
+    }
     if case.normalize_ids {
         walk(&mut v, &mut |x| {
             if let V::Bulk(b) | V::Simple(b) = x {
@@ -81,6 +84,37 @@ pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
         v = shape(&v);
     }
     v
+}
+
+/// The modules Redis loads on its own (Redis 8.0: `vectorset`, compiled in),
+/// which Sluice does not have.
+pub const BUILTIN_MODULES: &[&[u8]] = &[b"vectorset"];
+
+/// Drops, from every array or set in `v`, the entries that describe a
+/// built-in module: a map (RESP3) or flat key/value array (RESP2) whose
+/// `name` is one of [`BUILTIN_MODULES`]. Applied to HELLO's `modules` field
+/// and MODULE LIST's reply, so `modules => []` on Sluice compares with Redis
+/// 8's `modules => [{name: vectorset, ver: 1, path: "", args: []}]`; any
+/// other module still shows.
+pub fn drop_builtin_modules(v: &mut V) {
+    fn is_builtin(entry: &V) -> bool {
+        let name = |k: &V, x: &V| match (k, x) {
+            (V::Bulk(k) | V::Simple(k), V::Bulk(n) | V::Simple(n)) => {
+                &k[..] == b"name" && BUILTIN_MODULES.contains(&&n[..])
+            }
+            _ => false,
+        };
+        match entry {
+            V::Map(pairs) => pairs.iter().any(|(k, x)| name(k, x)),
+            V::Array(items) if items.len() % 2 == 0 => items.chunks(2).any(|p| name(&p[0], &p[1])),
+            _ => false,
+        }
+    }
+    walk(v, &mut |x| {
+        if let V::Array(items) | V::Set(items) = x {
+            items.retain(|e| !is_builtin(e));
+        }
+    });
 }
 
 /// Sorts every aggregate, children first so that parents sort by sorted children.
@@ -278,6 +312,51 @@ mod tests {
         let a = apply(&row(5, 7), &case, &mods, &mut ids);
         assert_eq!(a, apply(&row(9, 7), &case, &mods, &mut ids));
         assert_ne!(a, apply(&row(5, 8), &case, &mods, &mut ids));
+    }
+
+    #[test]
+    fn builtin_modules_drops_vectorset_only() {
+        let case = Case::default();
+        let mods = Mods {
+            builtin_modules: true,
+            ..Mods::default()
+        };
+        let mut ids = IdMap::default();
+        let module = |name: &str| {
+            V::Array(vec![
+                b("name"),
+                b(name),
+                b("ver"),
+                V::Int(1),
+                b("path"),
+                b(""),
+            ])
+        };
+        let hello = |modules: Vec<V>| {
+            V::Array(vec![b("proto"), V::Int(2), b("modules"), V::Array(modules)])
+        };
+        let none = apply(&hello(vec![]), &case, &mods, &mut ids);
+        assert_eq!(
+            none,
+            apply(&hello(vec![module("vectorset")]), &case, &mods, &mut ids)
+        );
+        assert_ne!(
+            none,
+            apply(&hello(vec![module("other")]), &case, &mods, &mut ids)
+        );
+        let map = V::Map(vec![(b("name"), b("vectorset")), (b("ver"), V::Int(1))]);
+        assert_eq!(
+            apply(&V::Array(vec![map]), &case, &mods, &mut ids),
+            V::Array(vec![])
+        );
+        // Without the flag nothing is dropped.
+        let plain = apply(
+            &hello(vec![module("vectorset")]),
+            &case,
+            &Mods::default(),
+            &mut ids,
+        );
+        assert_eq!(plain, hello(vec![module("vectorset")]));
     }
 
     #[test]

@@ -361,6 +361,7 @@ pub async fn run_case(
                     conn: step.conn,
                     mods: Mods {
                         shape: true,
+                        builtin_modules: true,
                         ..Mods::default()
                     },
                     outcome,
@@ -394,7 +395,10 @@ pub async fn run_case(
                         step: Some(i),
                         read_step: Some(i),
                         conn: step.conn,
-                        mods: step.mods,
+                        mods: Mods {
+                            builtin_modules: lists_modules(payload),
+                            ..step.mods
+                        },
                         outcome,
                     });
                 } else {
@@ -423,6 +427,10 @@ pub async fn run_case(
                         ints: m.ints || r.ints,
                         sorted: m.sorted || r.sorted,
                         ints_at: m.ints_at.or(r.ints_at),
+                        builtin_modules: match &case.steps[sent].action {
+                            Action::Send { payload, .. } => lists_modules(payload),
+                            _ => false,
+                        },
                     },
                     outcome,
                 });
@@ -430,6 +438,21 @@ pub async fn run_case(
         }
     }
     Ok(obs)
+}
+
+/// Whether the reply to `payload` may list the server's modules (HELLO's
+/// `modules` field, MODULE LIST, and EXEC, whose reply holds a queued
+/// HELLO's), where Redis 8 shows its built-in `vectorset`
+/// ([`normalize::drop_builtin_modules`]).
+fn lists_modules(payload: &Payload) -> bool {
+    let Payload::Command(args) = payload else {
+        return false;
+    };
+    match args.first() {
+        Some(a) if eq_ic(a, "hello") || eq_ic(a, "exec") => true,
+        Some(a) if eq_ic(a, "module") => args.get(1).is_some_and(|b| eq_ic(b, "list")),
+        _ => false,
+    }
 }
 
 /// Follows HELLO and RESET so the right decoder frames the next replies.

@@ -1,5 +1,6 @@
 //! Randomised differential test of the stream log against a real
-//! `redis-server` (Debian's 7.0.15 on PATH; a missing server fails the test).
+//! `redis-server` (the reference named by `SLUICE_REDIS_SERVER`, Redis 8.0.x;
+//! unset or missing fails the test).
 //!
 //! Seeded random workloads of XADD (explicit IDs, strings and integers of
 //! many sizes, varying field lists), XDEL, XTRIM (MAXLEN and MINID, exact and

@@ -469,7 +469,7 @@ pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
         out.push(Reply::Status(l.to_string().into()));
     }
     out.push(Reply::status("HELP"));
-    out.push(Reply::status("    Prints this help."));
+    out.push(Reply::status("    Print this help."));
     Reply::Array(out)
 }
 

@@ -135,7 +135,7 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
             );
             line(out, "redis_git_sha1", "00000000");
             line(out, "redis_git_dirty", 0);
-            line(out, "redis_build_id", "0");
+            line(out, "redis_build_id", format!("{:x}", super::build_id()));
             line(out, "redis_mode", "standalone");
             line(out, "sluice_version", env!("CARGO_PKG_VERSION"));
             let ostype = std::fs::read_to_string("/proc/sys/kernel/ostype")
@@ -186,26 +186,28 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
                 "maxclients",
                 shared.runtime.get("maxclients").unwrap_or_default(),
             );
+            // Redis 8.0's order.
             let blocked = shared.clients.blocked();
             line(out, "blocked_clients", blocked);
             line(out, "tracking_clients", 0);
-            line(out, "clients_in_timeout_table", blocked);
-            line(
-                out,
-                "total_blocking_keys",
-                shared.keyspace.events.blocking_keys(),
-            );
+            line(out, "pubsub_clients", 0);
             let watching = shared
                 .clients
                 .map
                 .iter()
-                .filter(|c| c.watching.load(Ordering::Relaxed))
+                .filter(|c| c.watched_keys.load(Ordering::Relaxed) > 0)
                 .count();
             line(out, "watching_clients", watching);
+            line(out, "clients_in_timeout_table", blocked);
             line(
                 out,
                 "total_watched_keys",
                 shared.keyspace.events.watched_keys(),
+            );
+            line(
+                out,
+                "total_blocking_keys",
+                shared.keyspace.events.blocking_keys(),
             );
         }
         "memory" => {
