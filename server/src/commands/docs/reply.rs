@@ -200,8 +200,11 @@ pub fn docs_reply(e: &TableEntry, table: &Table) -> Reply {
         (b("summary"), b(c.summary)),
         (b("since"), b(c.since)),
         (b("group"), b(c.group)),
-        (b("complexity"), b(c.complexity)),
     ];
+    // Redis leaves `complexity` out when the command has none (XREAD in 8.0).
+    if !c.complexity.is_empty() {
+        m.push((b("complexity"), b(c.complexity)));
+    }
     if !c.doc_flags.is_empty() {
         m.push((b("doc_flags"), status_set(c.doc_flags.iter().copied())));
     }
