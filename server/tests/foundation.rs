@@ -1258,6 +1258,14 @@ async fn client_info_and_info_fields_in_the_reference_order() {
         c.send(&["INFO", "everything"]).await;
         infos.push(c.read_bulk().await);
     }
+    // Sluice announces the reference's version (INFO; HELLO and --version
+    // use the same constant, checked above).
+    let redis_version = |info: &str| {
+        info.split("\r\n")
+            .find_map(|l| l.strip_prefix("redis_version:"))
+            .map(str::to_string)
+    };
+    assert_eq!(redis_version(&infos[1]), redis_version(&infos[0]));
     let (r, s) = (&lines[0], &lines[1]);
     assert_eq!(
         client_fields(s),
