@@ -1300,3 +1300,35 @@ async fn client_info_and_info_fields_in_the_reference_order() {
         }
     }
 }
+
+/// CLIENT KILL MAXAGE kills the clients connected at least that many seconds
+/// (on the injected clock), never the caller unless SKIPME no.
+#[tokio::test]
+async fn client_kill_maxage_kills_old_connections_only() {
+    let (h, clock) = start().await;
+    let mut old = Conn::open(h.local_addr()).await;
+    old.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(5_000);
+    let mut young = Conn::open(h.local_addr()).await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(2_000);
+    // Ages now: old 7 s, young 2 s, the caller 0 s.
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "8"], ":0\r\n").await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "7"], ":1\r\n").await;
+    old.expect_closed().await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(1_000);
+    c.check(
+        &["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "yes"],
+        ":1\r\n",
+    )
+    .await;
+    young.expect_closed().await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    // With SKIPME no the caller is old enough too: it gets its reply, then
+    // the connection closes.
+    c.check(&["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "no"], ":1\r\n")
+        .await;
+    c.expect_closed().await;
+}
