@@ -1258,6 +1258,14 @@ async fn client_info_and_info_fields_in_the_reference_order() {
         c.send(&["INFO", "everything"]).await;
         infos.push(c.read_bulk().await);
     }
+    // Sluice announces the reference's version (INFO; HELLO and --version
+    // use the same constant, checked above).
+    let redis_version = |info: &str| {
+        info.split("\r\n")
+            .find_map(|l| l.strip_prefix("redis_version:"))
+            .map(str::to_string)
+    };
+    assert_eq!(redis_version(&infos[1]), redis_version(&infos[0]));
     let (r, s) = (&lines[0], &lines[1]);
     assert_eq!(
         client_fields(s),
@@ -1291,4 +1299,36 @@ async fn client_info_and_info_fields_in_the_reference_order() {
             );
         }
     }
+}
+
+/// CLIENT KILL MAXAGE kills the clients connected at least that many seconds
+/// (on the injected clock), never the caller unless SKIPME no.
+#[tokio::test]
+async fn client_kill_maxage_kills_old_connections_only() {
+    let (h, clock) = start().await;
+    let mut old = Conn::open(h.local_addr()).await;
+    old.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(5_000);
+    let mut young = Conn::open(h.local_addr()).await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(2_000);
+    // Ages now: old 7 s, young 2 s, the caller 0 s.
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "8"], ":0\r\n").await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "7"], ":1\r\n").await;
+    old.expect_closed().await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(1_000);
+    c.check(
+        &["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "yes"],
+        ":1\r\n",
+    )
+    .await;
+    young.expect_closed().await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    // With SKIPME no the caller is old enough too: it gets its reply, then
+    // the connection closes.
+    c.check(&["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "no"], ":1\r\n")
+        .await;
+    c.expect_closed().await;
 }
