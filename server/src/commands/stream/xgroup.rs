@@ -9,7 +9,7 @@
 //! the command again and get NOGROUP); as in Redis, no group command aborts
 //! transactions WATCHing the key, except XGROUP CREATE MKSTREAM creating it.
 
-use super::super::{is, parse_int, Ctx};
+use super::super::{help_reply, is, parse_int, Ctx};
 use super::{no_group_for_key, subcommand_syntax, try_stream_mut, wake};
 use crate::error::{CmdResult, Error, StreamError};
 use crate::keyspace::{Entry, Value};
@@ -163,7 +163,6 @@ pub(super) fn xgroup_delconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult
 }
 
 const XGROUP_HELP: &[&str] = &[
-    "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CREATE <key> <groupname> <id|$> [option]",
     "    Create a new consumer group. Options are:",
     "    * MKSTREAM",
@@ -178,12 +177,8 @@ const XGROUP_HELP: &[&str] = &[
     "    Remove the specified group.",
     "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
     "    Set the current group ID and entries_read counter.",
-    "HELP",
-    "    Prints this help.",
 ];
 
 pub(super) fn xgroup_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Array(
-        XGROUP_HELP.iter().map(|l| Reply::status(l)).collect(),
-    ))
+    Ok(help_reply("XGROUP", XGROUP_HELP))
 }

@@ -9,7 +9,7 @@
 //! entries and every group with its PEL and consumers in Redis 7.4's
 //! layout (plus Redis 8.8's `nacked-count` for groups that used XNACK).
 
-use super::super::{is, parse_int, Ctx};
+use super::super::{help_reply, is, parse_int, Ctx};
 use super::{no_group_for_key, subcommand_syntax, try_stream_ref};
 use crate::error::{CmdResult, Error};
 use crate::protocol::Reply;
@@ -69,9 +69,14 @@ fn parse_xinfo_stream(args: &[Bytes]) -> CmdResult<StreamInfoArgs> {
 }
 
 pub(super) fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let a = parse_xinfo_stream(args)?;
     let now = ctx.now_ms;
-    try_stream_ref(ctx, &args[2], |s| Ok(stream_info(s, &a, now)))?.ok_or(Error::NoSuchKey)
+    // Redis's order: the key (missing, wrong type), then the options; a
+    // read-only command, so parsing after the lookup changes nothing.
+    try_stream_ref(ctx, &args[2], |s| {
+        let a = parse_xinfo_stream(args)?;
+        Ok(stream_info(s, &a, now))
+    })?
+    .ok_or(Error::NoSuchKey)
 }
 
 fn stream_info(s: &Stream, a: &StreamInfoArgs, now: u64) -> Reply {
@@ -239,19 +244,14 @@ pub(super) fn xinfo_consumers(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Re
 }
 
 const XINFO_HELP: &[&str] = &[
-    "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CONSUMERS <key> <groupname>",
     "    Show consumers of <groupname>.",
     "GROUPS <key>",
     "    Show the stream consumer groups.",
     "STREAM <key> [FULL [COUNT <count>]",
     "    Show information about the stream.",
-    "HELP",
-    "    Prints this help.",
 ];
 
 pub(super) fn xinfo_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Array(
-        XINFO_HELP.iter().map(|l| Reply::status(l)).collect(),
-    ))
+    Ok(help_reply("XINFO", XINFO_HELP))
 }
