@@ -135,6 +135,8 @@ pub enum StreamError {
     EntriesAddedNegative,
     #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
     XsetidBelowMaxDeleted,
+    #[error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")]
+    XsetidBelowCurrentMaxDeleted,
     #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
     XsetidBelowTop,
     #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
@@ -711,6 +713,7 @@ mod tests {
             (S::IdmpExplicitId, "ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs"),
             (S::EntriesAddedNegative, "ERR entries_added must be positive"),
             (S::XsetidBelowMaxDeleted, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"),
+            (S::XsetidBelowCurrentMaxDeleted, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"),
             (S::XsetidBelowTop, "ERR The ID specified in XSETID is smaller than the target stream top item"),
             (S::XsetidEntriesAddedBelowLength, "ERR The entries_added specified in XSETID is smaller than the target stream length"),
             (S::IdmpDurationTwice, "ERR IDMP-DURATION specified multiple times"),
