@@ -48,6 +48,17 @@ fn parse_group_opts(args: &[Bytes], create: bool) -> CmdResult<GroupOpts> {
     Ok(o)
 }
 
+/// ENTRIESREAD above the stream's entries-added is taken as entries-added,
+/// as Redis 8.2.2 does (a group cannot have read more than was added);
+/// Redis 8.0 stores it as given (docs/compatibility.md).
+fn clamp_entries_read(n: i64, s: &Stream) -> i64 {
+    if n == INVALID_ENTRIES_READ {
+        n
+    } else {
+        n.min(s.entries_added().min(i64::MAX as u64) as i64)
+    }
+}
+
 fn key_must_exist() -> Error {
     StreamError::XgroupNoKey.into()
 }
@@ -83,13 +94,15 @@ pub(super) fn xgroup_create(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Repl
         };
         match existing {
             Some(s) => {
-                if !s.groups.create(group, id, o.entries_read) {
+                let entries_read = clamp_entries_read(o.entries_read, s);
+                if !s.groups.create(group, id, entries_read) {
                     return Err(Error::BusyGroup);
                 }
             }
             None => {
                 let mut s = Stream::new();
-                s.groups.create(group, id, o.entries_read);
+                let entries_read = clamp_entries_read(o.entries_read, &s);
+                s.groups.create(group, id, entries_read);
                 *slot = Some(Entry::new(Value::Stream(Box::new(s)), now));
                 created_key = true;
             }
@@ -117,9 +130,10 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply
         } else {
             id::parse_with_default(idarg, 0)?
         };
+        let entries_read = clamp_entries_read(o.entries_read, s);
         let g = s.groups.get_mut(group).expect("checked");
         g.last_id = id;
-        g.entries_read = o.entries_read;
+        g.entries_read = entries_read;
         Ok(Reply::OK)
     })?
     .ok_or_else(key_must_exist)?;
