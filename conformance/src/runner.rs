@@ -397,6 +397,7 @@ pub async fn run_case(
                         conn: step.conn,
                         mods: Mods {
                             builtin_modules: lists_modules(payload),
+                            idmp_defaults: case.since.is_none() && shows_idmp_fields(payload),
                             ..step.mods
                         },
                         outcome,
@@ -431,6 +432,11 @@ pub async fn run_case(
                             Action::Send { payload, .. } => lists_modules(payload),
                             _ => false,
                         },
+                        idmp_defaults: case.since.is_none()
+                            && match &case.steps[sent].action {
+                                Action::Send { payload, .. } => shows_idmp_fields(payload),
+                                _ => false,
+                            },
                     },
                     outcome,
                 });
@@ -451,6 +457,20 @@ fn lists_modules(payload: &Payload) -> bool {
     match args.first() {
         Some(a) if eq_ic(a, "hello") || eq_ic(a, "exec") => true,
         Some(a) if eq_ic(a, "module") => args.get(1).is_some_and(|b| eq_ic(b, "list")),
+        _ => false,
+    }
+}
+
+/// Whether the reply to `payload` may hold XINFO STREAM's IDMP fields
+/// (XINFO STREAM, and EXEC, whose reply holds a queued one's), which Redis
+/// 8.6 added and Redis 8.0 lacks ([`normalize::drop_idmp_defaults`]).
+fn shows_idmp_fields(payload: &Payload) -> bool {
+    let Payload::Command(args) = payload else {
+        return false;
+    };
+    match args.first() {
+        Some(a) if eq_ic(a, "exec") => true,
+        Some(a) if eq_ic(a, "xinfo") => args.get(1).is_some_and(|b| eq_ic(b, "stream")),
         _ => false,
     }
 }

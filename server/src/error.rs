@@ -135,6 +135,8 @@ pub enum StreamError {
     EntriesAddedNegative,
     #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
     XsetidBelowMaxDeleted,
+    #[error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")]
+    XsetidBelowCurrentMaxDeleted,
     #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
     XsetidBelowTop,
     #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
@@ -178,11 +180,9 @@ pub enum StreamError {
     XnackIdsRequired,
 
     // ---- XREAD / XREADGROUP ----
-    #[error(
-        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
-    )]
+    /// Both name the command as Redis's `fullname`, lowercase in quotes.
+    #[error("ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified.")]
     UnbalancedXread,
-    /// Redis 7.2+'s text (7.0 said "XREAD" and '$').
     #[error("ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.")]
     UnbalancedXreadgroup,
     #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]
@@ -711,6 +711,7 @@ mod tests {
             (S::IdmpExplicitId, "ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs"),
             (S::EntriesAddedNegative, "ERR entries_added must be positive"),
             (S::XsetidBelowMaxDeleted, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"),
+            (S::XsetidBelowCurrentMaxDeleted, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"),
             (S::XsetidBelowTop, "ERR The ID specified in XSETID is smaller than the target stream top item"),
             (S::XsetidEntriesAddedBelowLength, "ERR The entries_added specified in XSETID is smaller than the target stream length"),
             (S::IdmpDurationTwice, "ERR IDMP-DURATION specified multiple times"),
@@ -727,7 +728,7 @@ mod tests {
             (S::XnackRetrycountNegative, "ERR Invalid RETRYCOUNT value, must be >= 0"),
             (S::XnackOption("BOGUS".into()), "ERR Unrecognized XNACK option 'BOGUS'"),
             (S::XnackIdsRequired, "ERR syntax error, expected IDS keyword"),
-            (S::UnbalancedXread, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."),
+            (S::UnbalancedXread, "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."),
             (S::UnbalancedXreadgroup, "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."),
             (S::GroupInXread, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."),
             (S::NoackInXread, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."),

@@ -9,7 +9,7 @@
 //! the command again and get NOGROUP); as in Redis, no group command aborts
 //! transactions WATCHing the key, except XGROUP CREATE MKSTREAM creating it.
 
-use super::super::{is, parse_int, Ctx};
+use super::super::{help_reply, is, parse_int, Ctx};
 use super::{no_group_for_key, subcommand_syntax, try_stream_mut, wake};
 use crate::error::{CmdResult, Error, StreamError};
 use crate::keyspace::{Entry, Value};
@@ -48,6 +48,17 @@ fn parse_group_opts(args: &[Bytes], create: bool) -> CmdResult<GroupOpts> {
     Ok(o)
 }
 
+/// ENTRIESREAD above the stream's entries-added is taken as entries-added,
+/// as Redis 8.2.2 does (a group cannot have read more than was added);
+/// Redis 8.0 stores it as given (docs/compatibility.md).
+fn clamp_entries_read(n: i64, s: &Stream) -> i64 {
+    if n == INVALID_ENTRIES_READ {
+        n
+    } else {
+        n.min(s.entries_added().min(i64::MAX as u64) as i64)
+    }
+}
+
 fn key_must_exist() -> Error {
     StreamError::XgroupNoKey.into()
 }
@@ -83,13 +94,15 @@ pub(super) fn xgroup_create(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Repl
         };
         match existing {
             Some(s) => {
-                if !s.groups.create(group, id, o.entries_read) {
+                let entries_read = clamp_entries_read(o.entries_read, s);
+                if !s.groups.create(group, id, entries_read) {
                     return Err(Error::BusyGroup);
                 }
             }
             None => {
                 let mut s = Stream::new();
-                s.groups.create(group, id, o.entries_read);
+                let entries_read = clamp_entries_read(o.entries_read, &s);
+                s.groups.create(group, id, entries_read);
                 *slot = Some(Entry::new(Value::Stream(Box::new(s)), now));
                 created_key = true;
             }
@@ -117,9 +130,10 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply
         } else {
             id::parse_with_default(idarg, 0)?
         };
+        let entries_read = clamp_entries_read(o.entries_read, s);
         let g = s.groups.get_mut(group).expect("checked");
         g.last_id = id;
-        g.entries_read = o.entries_read;
+        g.entries_read = entries_read;
         Ok(Reply::OK)
     })?
     .ok_or_else(key_must_exist)?;
@@ -163,7 +177,6 @@ pub(super) fn xgroup_delconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult
 }
 
 const XGROUP_HELP: &[&str] = &[
-    "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CREATE <key> <groupname> <id|$> [option]",
     "    Create a new consumer group. Options are:",
     "    * MKSTREAM",
@@ -178,12 +191,8 @@ const XGROUP_HELP: &[&str] = &[
     "    Remove the specified group.",
     "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
     "    Set the current group ID and entries_read counter.",
-    "HELP",
-    "    Prints this help.",
 ];
 
 pub(super) fn xgroup_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Array(
-        XGROUP_HELP.iter().map(|l| Reply::status(l)).collect(),
-    ))
+    Ok(help_reply("XGROUP", XGROUP_HELP))
 }
