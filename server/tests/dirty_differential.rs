@@ -355,7 +355,12 @@ async fn connect(addr: SocketAddr) -> Conn {
 
 #[tokio::test]
 async fn rdb_changes_since_last_save_counts_writes_as_redis() {
-    let (_redis, port) = support::sync_redis::start_redis();
+    // Redis saves (FLUSHALL under a `save` schedule, below) in a directory
+    // of its own.
+    let dir = std::env::temp_dir().join(format!("sluice-dirty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory for Redis's dump");
+    let (_redis, port) =
+        support::sync_redis::start_redis_with(&["--dir", dir.to_str().expect("UTF-8 path")]);
     let sluice = support::start().await;
     let redis_addr: SocketAddr = ([127, 0, 0, 1], port).into();
     let mut both = Both {
@@ -411,6 +416,23 @@ async fn rdb_changes_since_last_save_counts_writes_as_redis() {
     both.counts(&["(woken XREADGROUP)"]).await;
 
     both.steps(SERVER).await;
-    let n = both.counts(&["(end)"]).await;
+    let n = both.counts(&["(server)"]).await;
     assert!(n > 100, "the script counts writes: {n}");
+
+    // Under a `save` schedule FLUSHALL saves (Redis) and the count goes back
+    // to 0; Sluice never saves but resets it the same way.
+    both.steps(&[
+        &["CONFIG", "SET", "save", "3600 1"],
+        &["SET", "a", "1"],
+        &["FLUSHDB"],
+        &["SET", "a", "1"],
+        &["FLUSHALL"],
+        &["CONFIG", "SET", "save", ""],
+        &["SET", "a", "1"],
+        &["FLUSHALL"],
+    ])
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    // SET, then FLUSHALL removing that key, with no schedule.
+    assert_eq!(both.counts(&["(end)"]).await, 2);
 }
