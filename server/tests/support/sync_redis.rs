@@ -90,6 +90,11 @@ impl SyncConn {
 /// (its `process_id`); otherwise it tries another port. A missing
 /// reference binary fails the test ([`redis_server_bin`]).
 pub fn start_redis() -> (Redis, u16) {
+    start_redis_with(&[])
+}
+
+/// [`start_redis`] with more command-line options (`--dir`, ...).
+pub fn start_redis_with(extra: &[&str]) -> (Redis, u16) {
     for _ in 0..10 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -106,6 +111,7 @@ pub fn start_redis() -> (Redis, u16) {
                 "--appendonly",
                 "no",
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -251,7 +251,11 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
             out.push_str("# Persistence\r\n");
             line(out, "loading", 0);
             line(out, "async_loading", 0);
-            line(out, "rdb_changes_since_last_save", 0);
+            line(
+                out,
+                "rdb_changes_since_last_save",
+                shared.stats.dirty.load(Ordering::Relaxed),
+            );
             line(out, "rdb_bgsave_in_progress", 0);
             line(out, "rdb_last_save_time", shared.started_ms / 1000);
             line(out, "rdb_last_bgsave_status", "ok");

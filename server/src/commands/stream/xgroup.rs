@@ -112,6 +112,8 @@ pub(super) fn xgroup_create(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Repl
     if created_key {
         ctx.signal(key);
     }
+    // One change, the new stream of MKSTREAM included.
+    ctx.dirty(1);
     Ok(r)
 }
 
@@ -139,6 +141,7 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply
     .ok_or_else(key_must_exist)?;
     // As in Redis, moving the group does not wake blocked readers: they see
     // the new position at the next XADD.
+    ctx.dirty(1);
     Ok(r)
 }
 
@@ -149,6 +152,7 @@ pub(super) fn xgroup_destroy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Rep
     if destroyed {
         // Readers blocked on the group re-run and get NOGROUP.
         wake(ctx, key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(destroyed as i64))
 }
@@ -161,6 +165,7 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdRes
         None => Err(no_group_for_key(group, key)),
     })?
     .ok_or_else(key_must_exist)?;
+    ctx.dirty(created as u64);
     Ok(Reply::Int(created as i64))
 }
 
@@ -169,11 +174,13 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdRes
 pub(super) fn xgroup_delconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let (key, group, consumer) = (&args[2], &args[3], &args[4]);
     let n = try_stream_mut(ctx, key, |s| match s.groups.get_mut(group) {
-        Some(g) => Ok(g.delete_consumer(consumer).unwrap_or(0)),
+        Some(g) => Ok(g.delete_consumer(consumer)),
         None => Err(no_group_for_key(group, key)),
     })?
     .ok_or_else(key_must_exist)?;
-    Ok(Reply::Int(n as i64))
+    // A consumer deleted is one change, whatever it had pending.
+    ctx.dirty(n.is_some() as u64);
+    Ok(Reply::Int(n.unwrap_or(0) as i64))
 }
 
 const XGROUP_HELP: &[&str] = &[

@@ -64,6 +64,7 @@ pub(super) fn xsetid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         Some(r) => {
             r?;
             ctx.signal(&args[1]);
+            ctx.dirty(1);
             Ok(Reply::OK)
         }
     }
