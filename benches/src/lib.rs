@@ -17,11 +17,20 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// The two servers every comparison starts: Redis (`REDIS_SERVER`, default
-/// `redis-server` on PATH; no persistence) and the release `sluice-server`
+/// The `redis-server` the benchmarks compare with: `SLUICE_REDIS_SERVER` (the
+/// same variable the differential tests read), else `redis-server` on PATH.
+pub fn redis_binary() -> String {
+    std::env::var("SLUICE_REDIS_SERVER")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "redis-server".into())
+}
+
+/// The two servers every comparison starts: Redis ([`redis_binary`]; no
+/// persistence) and the release `sluice-server`
 /// ([`sluice_binary`]), each on a free loopback port.
 pub fn start_both() -> (Proc, Proc) {
-    let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+    let redis_bin = redis_binary();
     let sluice_bin = sluice_binary();
     assert!(
         std::path::Path::new(&sluice_bin).exists(),

@@ -22,11 +22,28 @@ pub struct Mods {
     /// column in positional rows, e.g. XPENDING's idle time), the others
     /// stay compared.
     pub ints_at: Option<u8>,
+    /// Not written in cases: set by the runner on the replies of HELLO, MODULE
+    /// LIST and EXEC (which may hold a HELLO's), where Redis 8 lists its
+    /// built-in `vectorset` module (Sluice has no modules); that entry is
+    /// dropped on both sides.
+    pub builtin_modules: bool,
+    /// Not written in cases: set by the runner on the replies of XINFO
+    /// STREAM and EXEC in differential cases (never `@since` ones): the six
+    /// IDMP fields Redis 8.6 added to XINFO STREAM, which Redis 8.0 lacks,
+    /// are dropped on both sides when they hold the values of a stream that
+    /// never used IDMP ([`crate::normalize::drop_idmp_defaults`]).
+    pub idmp_defaults: bool,
 }
 
 impl Mods {
     pub fn any(&self) -> bool {
-        self.shape || self.type_only || self.ints || self.sorted || self.ints_at.is_some()
+        self.shape
+            || self.type_only
+            || self.ints
+            || self.sorted
+            || self.ints_at.is_some()
+            || self.builtin_modules
+            || self.idmp_defaults
     }
 }
 

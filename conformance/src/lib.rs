@@ -61,7 +61,8 @@ pub fn run_suite_blocking() -> runner::Report {
             None => runner::Target::sluice(servers::start_sluice().await),
         };
         say!(
-            "conformance: redis-server (pid {}) at {}, sluice at {}",
+            "conformance: {} (pid {}) at {}, sluice at {}",
+            redis.bin.display(),
             redis.pid(),
             r.addr,
             s.addr

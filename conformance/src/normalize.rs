@@ -1,6 +1,6 @@
 //! Normalisations: the documented ways a case hides what legitimately differs
-//! between two servers (time-based IDs, timing integers, server identity)
-//! before replies are compared. Each one is applied identically to both
+//! between two servers (time-based IDs, timing integers, server identity,
+//! Redis 8's built-in `vectorset` module) before replies are compared. Each one is applied identically to both
 //! sides; with none in effect, raw bytes are compared.
 
 use crate::case::{Case, Mods};
@@ -44,6 +44,12 @@ pub fn needed(case: &Case, mods: &Mods) -> bool {
 /// Applies the case's directives and the line's modifiers to a reply.
 pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
     let mut v = v.clone();
+    if mods.builtin_modules {
+        drop_builtin_modules(&mut v);
+    }
+    if mods.idmp_defaults {
+        drop_idmp_defaults(&mut v);
+    }
     if case.normalize_ids {
         walk(&mut v, &mut |x| {
             if let V::Bulk(b) | V::Simple(b) = x {
@@ -81,6 +87,81 @@ pub fn apply(v: &V, case: &Case, mods: &Mods, ids: &mut IdMap) -> V {
         v = shape(&v);
     }
     v
+}
+
+/// The modules Redis loads on its own (Redis 8.0: `vectorset`, compiled in),
+/// which Sluice does not have.
+pub const BUILTIN_MODULES: &[&[u8]] = &[b"vectorset"];
+
+/// Drops, from every array or set in `v`, the entries that describe a
+/// built-in module: a map (RESP3) or flat key/value array (RESP2) whose
+/// `name` is one of [`BUILTIN_MODULES`]. Applied to HELLO's `modules` field
+/// and MODULE LIST's reply, so `modules => []` on Sluice compares with Redis
+/// 8's `modules => [{name: vectorset, ver: 1, path: "", args: []}]`; any
+/// other module still shows.
+pub fn drop_builtin_modules(v: &mut V) {
+    fn is_builtin(entry: &V) -> bool {
+        let name = |k: &V, x: &V| match (k, x) {
+            (V::Bulk(k) | V::Simple(k), V::Bulk(n) | V::Simple(n)) => {
+                &k[..] == b"name" && BUILTIN_MODULES.contains(&&n[..])
+            }
+            _ => false,
+        };
+        match entry {
+            V::Map(pairs) => pairs.iter().any(|(k, x)| name(k, x)),
+            V::Array(items) if items.len() % 2 == 0 => items.chunks(2).any(|p| name(&p[0], &p[1])),
+            _ => false,
+        }
+    }
+    walk(v, &mut |x| {
+        if let V::Array(items) | V::Set(items) = x {
+            items.retain(|e| !is_builtin(e));
+        }
+    });
+}
+
+/// XINFO STREAM's IDMP fields (Redis 8.6) with the values they have on a
+/// stream that never used IDMP (`stream-idmp-duration` and
+/// `stream-idmp-maxsize` at their defaults, nothing tracked).
+pub const IDMP_DEFAULTS: &[(&[u8], i64)] = &[
+    (b"idmp-duration", 100),
+    (b"idmp-maxsize", 100),
+    (b"pids-tracked", 0),
+    (b"iids-tracked", 0),
+    (b"iids-added", 0),
+    (b"iids-duplicates", 0),
+];
+
+/// Drops, from every map (RESP3) or flat key/value array (RESP2) in `v`
+/// that has a `radix-tree-keys` key (an XINFO STREAM reply), the IDMP
+/// fields that hold their [`IDMP_DEFAULTS`]: Redis 8.0 has no IDMP and
+/// lacks them, Sluice answers as 8.6 does. A field with any other value
+/// (a stream that used IDMP, or a wrong default) still shows, so it fails
+/// the comparison with Redis 8.0.
+pub fn drop_idmp_defaults(v: &mut V) {
+    let is_key = |k: &V, name: &[u8]| matches!(k, V::Bulk(b) | V::Simple(b) if &b[..] == name);
+    let is_default = |k: &V, x: &V| {
+        IDMP_DEFAULTS
+            .iter()
+            .any(|(name, d)| is_key(k, name) && matches!(x, V::Int(n) if n == d))
+    };
+    walk(v, &mut |x| match x {
+        V::Map(pairs) if pairs.iter().any(|(k, _)| is_key(k, b"radix-tree-keys")) => {
+            pairs.retain(|(k, x)| !is_default(k, x));
+        }
+        V::Array(items)
+            if items.len() % 2 == 0
+                && items.chunks(2).any(|p| is_key(&p[0], b"radix-tree-keys")) =>
+        {
+            let kept: Vec<V> = std::mem::take(items)
+                .chunks(2)
+                .filter(|p| !is_default(&p[0], &p[1]))
+                .flat_map(|p| p.iter().cloned())
+                .collect();
+            *items = kept;
+        }
+        _ => {}
+    });
 }
 
 /// Sorts every aggregate, children first so that parents sort by sorted children.
@@ -260,6 +341,62 @@ mod tests {
     }
 
     #[test]
+    fn idmp_defaults_dropped_only_with_default_values() {
+        let case = Case::default();
+        let m = Mods {
+            idmp_defaults: true,
+            ..Mods::default()
+        };
+        let mut ids = IdMap::default();
+        let i = V::Int;
+        let flat = |d: i64, pids: i64| {
+            V::Array(vec![
+                b("length"),
+                i(1),
+                b("radix-tree-keys"),
+                i(1),
+                b("idmp-duration"),
+                i(d),
+                b("idmp-maxsize"),
+                i(100),
+                b("pids-tracked"),
+                i(pids),
+                b("groups"),
+                i(0),
+            ])
+        };
+        let out = apply(&flat(100, 0), &case, &m, &mut ids);
+        assert_eq!(
+            out,
+            V::Array(vec![
+                b("length"),
+                i(1),
+                b("radix-tree-keys"),
+                i(1),
+                b("groups"),
+                i(0)
+            ])
+        );
+        // A value other than the default stays, to fail against Redis 8.0.
+        let V::Array(kept) = apply(&flat(50, 2), &case, &m, &mut ids) else {
+            panic!()
+        };
+        assert_eq!(kept.len(), 10);
+        assert!(kept.contains(&b("idmp-duration")) && kept.contains(&b("pids-tracked")));
+        // Only XINFO STREAM replies (with radix-tree-keys) are touched.
+        let other = V::Map(vec![(b("idmp-maxsize"), i(100))]);
+        assert_eq!(apply(&other, &case, &m, &mut ids), other);
+        let map = V::Map(vec![
+            (b("radix-tree-keys"), i(0)),
+            (b("iids-duplicates"), i(0)),
+        ]);
+        assert_eq!(
+            apply(&map, &case, &m, &mut ids),
+            V::Map(vec![(b("radix-tree-keys"), i(0))])
+        );
+    }
+
+    #[test]
     fn ints_at_masks_one_column() {
         let case = Case::default();
         let mods = Mods {
@@ -278,6 +415,51 @@ mod tests {
         let a = apply(&row(5, 7), &case, &mods, &mut ids);
         assert_eq!(a, apply(&row(9, 7), &case, &mods, &mut ids));
         assert_ne!(a, apply(&row(5, 8), &case, &mods, &mut ids));
+    }
+
+    #[test]
+    fn builtin_modules_drops_vectorset_only() {
+        let case = Case::default();
+        let mods = Mods {
+            builtin_modules: true,
+            ..Mods::default()
+        };
+        let mut ids = IdMap::default();
+        let module = |name: &str| {
+            V::Array(vec![
+                b("name"),
+                b(name),
+                b("ver"),
+                V::Int(1),
+                b("path"),
+                b(""),
+            ])
+        };
+        let hello = |modules: Vec<V>| {
+            V::Array(vec![b("proto"), V::Int(2), b("modules"), V::Array(modules)])
+        };
+        let none = apply(&hello(vec![]), &case, &mods, &mut ids);
+        assert_eq!(
+            none,
+            apply(&hello(vec![module("vectorset")]), &case, &mods, &mut ids)
+        );
+        assert_ne!(
+            none,
+            apply(&hello(vec![module("other")]), &case, &mods, &mut ids)
+        );
+        let map = V::Map(vec![(b("name"), b("vectorset")), (b("ver"), V::Int(1))]);
+        assert_eq!(
+            apply(&V::Array(vec![map]), &case, &mods, &mut ids),
+            V::Array(vec![])
+        );
+        // Without the flag nothing is dropped.
+        let plain = apply(
+            &hello(vec![module("vectorset")]),
+            &case,
+            &Mods::default(),
+            &mut ids,
+        );
+        assert_eq!(plain, hello(vec![module("vectorset")]));
     }
 
     #[test]

@@ -361,6 +361,7 @@ pub async fn run_case(
                     conn: step.conn,
                     mods: Mods {
                         shape: true,
+                        builtin_modules: true,
                         ..Mods::default()
                     },
                     outcome,
@@ -394,7 +395,11 @@ pub async fn run_case(
                         step: Some(i),
                         read_step: Some(i),
                         conn: step.conn,
-                        mods: step.mods,
+                        mods: Mods {
+                            builtin_modules: lists_modules(payload),
+                            idmp_defaults: case.since.is_none() && shows_idmp_fields(payload),
+                            ..step.mods
+                        },
                         outcome,
                     });
                 } else {
@@ -423,6 +428,15 @@ pub async fn run_case(
                         ints: m.ints || r.ints,
                         sorted: m.sorted || r.sorted,
                         ints_at: m.ints_at.or(r.ints_at),
+                        builtin_modules: match &case.steps[sent].action {
+                            Action::Send { payload, .. } => lists_modules(payload),
+                            _ => false,
+                        },
+                        idmp_defaults: case.since.is_none()
+                            && match &case.steps[sent].action {
+                                Action::Send { payload, .. } => shows_idmp_fields(payload),
+                                _ => false,
+                            },
                     },
                     outcome,
                 });
@@ -430,6 +444,35 @@ pub async fn run_case(
         }
     }
     Ok(obs)
+}
+
+/// Whether the reply to `payload` may list the server's modules (HELLO's
+/// `modules` field, MODULE LIST, and EXEC, whose reply holds a queued
+/// HELLO's), where Redis 8 shows its built-in `vectorset`
+/// ([`normalize::drop_builtin_modules`]).
+fn lists_modules(payload: &Payload) -> bool {
+    let Payload::Command(args) = payload else {
+        return false;
+    };
+    match args.first() {
+        Some(a) if eq_ic(a, "hello") || eq_ic(a, "exec") => true,
+        Some(a) if eq_ic(a, "module") => args.get(1).is_some_and(|b| eq_ic(b, "list")),
+        _ => false,
+    }
+}
+
+/// Whether the reply to `payload` may hold XINFO STREAM's IDMP fields
+/// (XINFO STREAM, and EXEC, whose reply holds a queued one's), which Redis
+/// 8.6 added and Redis 8.0 lacks ([`normalize::drop_idmp_defaults`]).
+fn shows_idmp_fields(payload: &Payload) -> bool {
+    let Payload::Command(args) = payload else {
+        return false;
+    };
+    match args.first() {
+        Some(a) if eq_ic(a, "exec") => true,
+        Some(a) if eq_ic(a, "xinfo") => args.get(1).is_some_and(|b| eq_ic(b, "stream")),
+        _ => false,
+    }
 }
 
 /// Follows HELLO and RESET so the right decoder frames the next replies.

@@ -1,10 +1,11 @@
 //! The two servers under comparison: a real `redis-server` child process and
 //! Sluice in-process.
 //!
-//! Redis is found on `PATH` and started with no config file, no persistence,
-//! on a free 127.0.0.1 port; it is killed (by its PID, through the `Child`)
-//! when dropped. A missing `redis-server` is an error that fails the suite:
-//! the suite never skips.
+//! The reference `redis-server` is the binary named by `SLUICE_REDIS_SERVER`
+//! (a path: Redis 8.0.x, as built by `conformance/redis8.sh`), started with
+//! no config file, no persistence, on a free 127.0.0.1 port; it is killed (by
+//! its PID, through the `Child`) when dropped. An unset variable or a missing
+//! binary is an error that fails the suite: the suite never skips.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -29,6 +30,27 @@ pub fn require_binary(name: &str, package: &str) -> PathBuf {
     })
 }
 
+/// The variable naming the reference `redis-server` binary.
+pub const REDIS_SERVER_VAR: &str = "SLUICE_REDIS_SERVER";
+
+/// The reference `redis-server`: the path in `SLUICE_REDIS_SERVER`, or a
+/// panic saying how to get one when it is unset or names no file.
+pub fn reference_redis_server() -> PathBuf {
+    let how = "Build Redis 8.0 (or reuse the cached build) and point the variable at it: \
+               `export SLUICE_REDIS_SERVER=$(bash conformance/redis8.sh)`; `bash .ci/run` does this.";
+    let path = match std::env::var_os(REDIS_SERVER_VAR) {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => panic!(
+            "{REDIS_SERVER_VAR} is not set. The differential tests compare Sluice with a real \
+             Redis 8.0 and never skip. {how}"
+        ),
+    };
+    if !path.is_file() {
+        panic!("{REDIS_SERVER_VAR}={} is not a file. {how}", path.display());
+    }
+    path
+}
+
 /// A free TCP port on 127.0.0.1 (bound, then released; callers retry on a race).
 pub fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
@@ -39,18 +61,20 @@ pub fn free_port() -> u16 {
 pub struct RedisServer {
     child: Child,
     pub addr: SocketAddr,
+    /// The binary started.
+    pub bin: PathBuf,
 }
 
 impl RedisServer {
-    /// Starts `redis-server` from PATH; panics (clearly) when it is missing or
-    /// does not come up.
+    /// Starts the reference `redis-server` ([`reference_redis_server`]);
+    /// panics (clearly) when it is missing or does not come up.
     pub fn start() -> RedisServer {
         Self::start_with(&[])
     }
 
     /// Starts `redis-server` with extra command-line directives (`["--requirepass", "x"]`).
     pub fn start_with(extra: &[&str]) -> RedisServer {
-        let bin = require_binary("redis-server", "redis-server");
+        let bin = reference_redis_server();
         let mut last_err = String::new();
         for _ in 0..5 {
             let port = free_port();
@@ -80,7 +104,7 @@ impl RedisServer {
                         .find(|w| w[0] == "--requirepass")
                         .map(|w| w[1]);
                     if serves_pid(conn, child.id(), password) {
-                        return RedisServer { child, addr };
+                        return RedisServer { child, addr, bin };
                     }
                     let _ = child.kill();
                     let _ = child.wait();

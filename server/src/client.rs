@@ -44,8 +44,9 @@ pub struct ClientInfo {
     /// Set while the client waits in a blocking command.
     pub blocked: AtomicBool,
     pub multi: AtomicBool,
-    /// Set while the client WATCHes keys (INFO `watching_clients`).
-    pub watching: AtomicBool,
+    /// How many keys the client WATCHes (CLIENT LIST `watch`; INFO
+    /// `watching_clients` counts the clients where it is not 0).
+    pub watched_keys: AtomicUsize,
     /// Cancelled by CLIENT KILL: the connection closes at once.
     pub kill: CancellationToken,
 }
@@ -139,7 +140,7 @@ impl Clients {
             resp: AtomicUsize::new(2),
             blocked: AtomicBool::new(false),
             multi: AtomicBool::new(false),
-            watching: AtomicBool::new(false),
+            watched_keys: AtomicUsize::new(0),
             kill: CancellationToken::new(),
         });
         self.map.insert(id, info.clone());

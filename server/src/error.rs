@@ -135,6 +135,8 @@ pub enum StreamError {
     EntriesAddedNegative,
     #[error("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")]
     XsetidBelowMaxDeleted,
+    #[error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")]
+    XsetidBelowCurrentMaxDeleted,
     #[error("ERR The ID specified in XSETID is smaller than the target stream top item")]
     XsetidBelowTop,
     #[error("ERR The entries_added specified in XSETID is smaller than the target stream length")]
@@ -178,11 +180,9 @@ pub enum StreamError {
     XnackIdsRequired,
 
     // ---- XREAD / XREADGROUP ----
-    #[error(
-        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."
-    )]
+    /// Both name the command as Redis's `fullname`, lowercase in quotes.
+    #[error("ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified.")]
     UnbalancedXread,
-    /// Redis 7.2+'s text (7.0 said "XREAD" and '$').
     #[error("ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.")]
     UnbalancedXreadgroup,
     #[error("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.")]
@@ -290,6 +290,15 @@ pub enum ServerError {
     /// CLIENT KILL `ID`.
     #[error("ERR client-id should be greater than 0")]
     ClientIdNotPositive,
+    /// CLIENT KILL `MAXAGE` not a 64-bit integer.
+    #[error("ERR maxage is not an integer or out of range")]
+    MaxAgeNotInteger,
+    /// CLIENT KILL `MAXAGE` of 0 or less.
+    #[error("ERR maxage should be greater than 0")]
+    MaxAgeNotPositive,
+    /// CLIENT KILL `USER` naming a user that does not exist.
+    #[error("ERR No such user '{0}'")]
+    NoSuchUser(String),
     /// CLIENT KILL in the old `ip:port` form.
     #[error("ERR No such client")]
     NoSuchClient,
@@ -298,7 +307,7 @@ pub enum ServerError {
     /// HELLO: the option as given.
     #[error("ERR Syntax error in HELLO option '{0}'")]
     HelloSyntax(String),
-    #[error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")]
+    #[error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")]
     HelloNoAuth,
     /// Sent (raw) to a connection refused at accept.
     #[error("ERR max number of clients reached")]
@@ -582,10 +591,13 @@ mod tests {
             (S::UnknownClientType(s("x")), "ERR Unknown client type 'x'"),
             (S::InvalidClientId, "ERR Invalid client ID"),
             (S::ClientIdNotPositive, "ERR client-id should be greater than 0"),
+            (S::MaxAgeNotInteger, "ERR maxage is not an integer or out of range"),
+            (S::MaxAgeNotPositive, "ERR maxage should be greater than 0"),
+            (S::NoSuchUser(s("bob")), "ERR No such user 'bob'"),
             (S::NoSuchClient, "ERR No such client"),
             (S::ProtoverNotInteger, "ERR Protocol version is not an integer or out of range"),
             (S::HelloSyntax(s("x")), "ERR Syntax error in HELLO option 'x'"),
-            (S::HelloNoAuth, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"),
+            (S::HelloNoAuth, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"),
             (S::MaxClients, "ERR max number of clients reached"),
             (S::ExecAbortArity(s("exec")), "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"),
             (S::NoShutdownInProgress, "ERR No shutdown in progress."),
@@ -699,6 +711,7 @@ mod tests {
             (S::IdmpExplicitId, "ERR syntax error, IDMP/IDMPAUTO can be used only with auto-generated IDs"),
             (S::EntriesAddedNegative, "ERR entries_added must be positive"),
             (S::XsetidBelowMaxDeleted, "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"),
+            (S::XsetidBelowCurrentMaxDeleted, "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"),
             (S::XsetidBelowTop, "ERR The ID specified in XSETID is smaller than the target stream top item"),
             (S::XsetidEntriesAddedBelowLength, "ERR The entries_added specified in XSETID is smaller than the target stream length"),
             (S::IdmpDurationTwice, "ERR IDMP-DURATION specified multiple times"),
@@ -715,7 +728,7 @@ mod tests {
             (S::XnackRetrycountNegative, "ERR Invalid RETRYCOUNT value, must be >= 0"),
             (S::XnackOption("BOGUS".into()), "ERR Unrecognized XNACK option 'BOGUS'"),
             (S::XnackIdsRequired, "ERR syntax error, expected IDS keyword"),
-            (S::UnbalancedXread, "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified."),
+            (S::UnbalancedXread, "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be specified."),
             (S::UnbalancedXreadgroup, "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified."),
             (S::GroupInXread, "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."),
             (S::NoackInXread, "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."),

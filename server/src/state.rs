@@ -29,6 +29,10 @@ pub struct Stats {
     pub expired_keys: AtomicU64,
     pub net_input_bytes: AtomicU64,
     pub net_output_bytes: AtomicU64,
+    /// Changes to the data since startup, counted per write as Redis counts
+    /// `server.dirty` (INFO `rdb_changes_since_last_save`; Sluice never
+    /// saves, so nothing resets it but a FLUSHALL under a `save` schedule).
+    pub dirty: AtomicU64,
 }
 
 impl Stats {

@@ -12,6 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
 
+mod support;
+
 /// Upper bound for anything that should happen promptly.
 const LONG: Duration = Duration::from_secs(20);
 
@@ -257,7 +259,7 @@ async fn auth_with_requirepass() {
         .await;
     c.check(
         &["HELLO", "3"],
-        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
+        "-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n",
     )
     .await;
     c.check(
@@ -822,8 +824,8 @@ async fn server_commands_and_client_kill() {
     c.check(&["COMMAND", "INFO", "nosuch"], "*1\r\n$-1\r\n")
         .await;
     c.check(
-        &["COMMAND", "DOCS", "get"],
-        "*2\r\n$3\r\nget\r\n*10\r\n$7\r\nsummary\r\n$22\r\nGet the value of a key\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$6\r\nstring\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$3\r\nkey\r\n$4\r\ntype\r\n$3\r\nkey\r\n$14\r\nkey_spec_index\r\n:0\r\n",
+        &["COMMAND", "DOCS", "echo"],
+        "*2\r\n$4\r\necho\r\n*10\r\n$7\r\nsummary\r\n$25\r\nReturns the given string.\r\n$5\r\nsince\r\n$5\r\n1.0.0\r\n$5\r\ngroup\r\n$10\r\nconnection\r\n$10\r\ncomplexity\r\n$4\r\nO(1)\r\n$9\r\narguments\r\n*1\r\n*6\r\n$4\r\nname\r\n$7\r\nmessage\r\n$4\r\ntype\r\n$6\r\nstring\r\n$12\r\ndisplay_text\r\n$7\r\nmessage\r\n",
     )
     .await;
     c.check(&["FUNCTION", "FLUSH"], "+OK\r\n").await;
@@ -843,8 +845,9 @@ async fn server_commands_and_client_kill() {
     timeout(LONG, h.shutdown()).await.expect("server stopped");
 }
 
-/// A `redis-server` this test started (Debian's 7.0.15 on PATH; a missing
-/// server fails the test), killed by PID on drop.
+/// A `redis-server` this test started (the reference binary named by
+/// `SLUICE_REDIS_SERVER`; unset or missing fails the test), killed by PID on
+/// drop.
 struct Redis(std::process::Child);
 
 impl Drop for Redis {
@@ -863,13 +866,13 @@ async fn start_redis() -> (Redis, SocketAddr) {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new("redis-server")
+        let child = Command::new(support::sync_redis::redis_server_bin())
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
+            .expect("start the SLUICE_REDIS_SERVER binary");
         let mut r = Redis(child);
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let pid = format!("process_id:{}\r\n", r.0.id());
@@ -1162,12 +1165,170 @@ fn help_prints_usage_and_exits_without_serving() {
         }
         assert!(out.contains("(TCP port; 0 picks a free one; default 6379; startup only)"));
     }
-    let (status, out) = run_binary(&["--version"]);
-    assert!(status.success());
-    assert!(out.starts_with("Sluice server v="), "{out}");
+    // `--version` / `-v`: redis-server's line, the same fields in the same
+    // order as the reference binary's, and the version Sluice answers as.
+    let reference = std::process::Command::new(support::sync_redis::redis_server_bin())
+        .arg("--version")
+        .output()
+        .expect("run the reference redis-server --version");
+    let reference = String::from_utf8_lossy(&reference.stdout).into_owned();
+    let fields = |line: &str| -> Vec<(String, String)> {
+        let rest = line
+            .trim_end()
+            .strip_prefix("Redis server ")
+            .unwrap_or_else(|| panic!("not redis-server's format: {line:?}"));
+        rest.split(' ')
+            .map(|f| {
+                let (k, v) = f.split_once('=').expect("key=value");
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    };
+    let want = fields(&reference);
+    for flag in ["--version", "-v"] {
+        let (status, out) = run_binary(&[flag]);
+        assert!(status.success(), "{flag}: {status}");
+        assert_eq!(out.lines().count(), 1, "{flag}: {out}");
+        let got = fields(&out);
+        let keys = |f: &[(String, String)]| f.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        assert_eq!(keys(&got), keys(&want), "{out} vs {reference}");
+        assert_eq!(
+            got[0], want[0],
+            "v= is the reference's version: {out} vs {reference}"
+        );
+        assert_eq!(got[0].1, sluice_server::commands::connection::REDIS_VERSION);
+        assert_eq!(got[3], ("bits".to_string(), "64".to_string()), "{out}");
+        assert!(
+            (1..=16).contains(&got[4].1.len()) && got[4].1.bytes().all(|b| b.is_ascii_hexdigit()),
+            "build= is a 64-bit hex id: {out}"
+        );
+    }
     // `-h` after a directive is its value (here a password), not a help
     // request, as in redis-server: a bad port makes that start fail at once.
     let (status, out) = run_binary(&["--requirepass", "-h", "--port", "99999"]);
     assert!(!status.success());
     assert!(!out.contains("Usage"), "{out}");
+}
+
+/// The `key=value` names of a CLIENT INFO line, in order.
+fn client_fields(line: &str) -> Vec<String> {
+    line.trim_end()
+        .split(' ')
+        .map(|f| f.split_once('=').expect("key=value").0.to_string())
+        .collect()
+}
+
+/// `field` of a CLIENT INFO line.
+fn client_field<'a>(line: &'a str, field: &str) -> &'a str {
+    line.trim_end()
+        .split(' ')
+        .find_map(|f| f.strip_prefix(field)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("{field} in {line}"))
+}
+
+/// INFO's fields by section: `[(section, [field, ...])]`.
+fn info_fields(info: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for l in info.split("\r\n") {
+        if let Some(name) = l.strip_prefix("# ") {
+            out.push((name.to_string(), Vec::new()));
+        } else if let Some((k, _)) = l.split_once(':') {
+            out.last_mut().expect("a section").1.push(k.to_string());
+        }
+    }
+    out
+}
+
+/// CLIENT INFO has the reference's fields in its order (with `watch` and
+/// `io-thread`, Redis 8.0), and INFO's sections and the fields Sluice
+/// reports come in the reference's order: each Sluice section is one of the
+/// reference's, and its fields (but `sluice_version`) are a subsequence of
+/// the reference's, checked on both servers after the same commands.
+#[tokio::test]
+async fn client_info_and_info_fields_in_the_reference_order() {
+    let (_redis, raddr) = start_redis().await;
+    let (h, _) = start().await;
+    let mut lines = Vec::new();
+    let mut infos = Vec::new();
+    for addr in [raddr, h.local_addr()] {
+        let mut c = Conn::open(addr).await;
+        c.check(&["WATCH", "a", "b", "a"], "+OK\r\n").await;
+        c.send(&["CLIENT", "INFO"]).await;
+        lines.push(c.read_bulk().await);
+        c.send(&["INFO", "everything"]).await;
+        infos.push(c.read_bulk().await);
+    }
+    // Sluice announces the reference's version (INFO; HELLO and --version
+    // use the same constant, checked above).
+    let redis_version = |info: &str| {
+        info.split("\r\n")
+            .find_map(|l| l.strip_prefix("redis_version:"))
+            .map(str::to_string)
+    };
+    assert_eq!(redis_version(&infos[1]), redis_version(&infos[0]));
+    let (r, s) = (&lines[0], &lines[1]);
+    assert_eq!(
+        client_fields(s),
+        client_fields(r),
+        "\nredis:  {r}\nsluice: {s}"
+    );
+    for f in ["watch", "io-thread", "multi", "flags", "resp", "cmd"] {
+        assert_eq!(client_field(s, f), client_field(r, f), "{f}: {r} / {s}");
+    }
+    let (r, s) = (info_fields(&infos[0]), info_fields(&infos[1]));
+    let names = |v: &[(String, Vec<String>)]| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    let mut rs = names(&r).into_iter();
+    for name in names(&s) {
+        assert!(
+            rs.any(|x| x == name),
+            "section {name} out of the reference's order: {:?} vs {:?}",
+            names(&s),
+            names(&r)
+        );
+    }
+    for (name, fields) in &s {
+        let theirs = &r.iter().find(|x| &x.0 == name).expect("section").1;
+        if name == "Commandstats" || name == "Errorstats" || name == "Keyspace" {
+            continue; // per command / error code / database, not a fixed list
+        }
+        let mut it = theirs.iter();
+        for f in fields.iter().filter(|f| *f != "sluice_version") {
+            assert!(
+                it.any(|x| x == f),
+                "{name}: {f} is not Redis's or out of its order\nsluice: {fields:?}\nredis:  {theirs:?}"
+            );
+        }
+    }
+}
+
+/// CLIENT KILL MAXAGE kills the clients connected at least that many seconds
+/// (on the injected clock), never the caller unless SKIPME no.
+#[tokio::test]
+async fn client_kill_maxage_kills_old_connections_only() {
+    let (h, clock) = start().await;
+    let mut old = Conn::open(h.local_addr()).await;
+    old.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(5_000);
+    let mut young = Conn::open(h.local_addr()).await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(2_000);
+    // Ages now: old 7 s, young 2 s, the caller 0 s.
+    let mut c = Conn::open(h.local_addr()).await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "8"], ":0\r\n").await;
+    c.check(&["CLIENT", "KILL", "MAXAGE", "7"], ":1\r\n").await;
+    old.expect_closed().await;
+    young.check(&["PING"], "+PONG\r\n").await;
+    clock.advance(1_000);
+    c.check(
+        &["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "yes"],
+        ":1\r\n",
+    )
+    .await;
+    young.expect_closed().await;
+    c.check(&["PING"], "+PONG\r\n").await;
+    // With SKIPME no the caller is old enough too: it gets its reply, then
+    // the connection closes.
+    c.check(&["CLIENT", "KILL", "MAXAGE", "1", "SKIPME", "no"], ":1\r\n")
+        .await;
+    c.expect_closed().await;
 }

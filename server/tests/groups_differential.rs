@@ -1,5 +1,6 @@
 //! Random sequences of consumer-group commands run against a real
-//! `redis-server` (Debian's 7.0.15, started here on a free loopback port)
+//! `redis-server` (the reference named by `SLUICE_REDIS_SERVER`, Redis 8.0.x,
+//! started here on a free loopback port)
 //! and against Sluice, every reply compared byte for byte.
 //!
 //! The generator avoids what Redis 7.2+ changed on purpose (see
@@ -9,7 +10,8 @@
 //! can reach (so timing cannot matter), and masks XPENDING idle times.
 //! Everything else — PEL contents, owners, delivery counts, cursors, deleted
 //! entries, history re-reads, NOACK, SETID, DELCONSUMER, XDEL, XTRIM — must
-//! match exactly. A missing `redis-server` fails the test.
+//! match exactly. An unset `SLUICE_REDIS_SERVER` or a missing binary fails
+//! the test.
 
 use proptest::prelude::*;
 use std::sync::OnceLock;

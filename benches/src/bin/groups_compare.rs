@@ -19,7 +19,7 @@
 //! cargo build --release -p sluice-server
 //! cargo run --release -p sluice-benches --bin groups_compare -- [pending-entries]
 //! ```
-//! `REDIS_SERVER` and `SLUICE_SERVER` override the binaries.
+//! `SLUICE_REDIS_SERVER` and `SLUICE_SERVER` override the binaries.
 
 use sluice_benches::{Client, Proc};
 use std::time::{Duration, Instant};

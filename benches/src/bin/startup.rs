@@ -63,7 +63,7 @@ fn main() {
         .map(|a| a.parse().expect("rounds must be a number"))
         .unwrap_or(40);
     assert!(rounds >= 1);
-    let redis_bin = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+    let redis_bin = sluice_benches::redis_binary();
     let sluice_bin = sluice_binary();
     let redis_args = ["--save", "", "--appendonly", "no", "--bind", "127.0.0.1"];
     let (mut r, mut s) = (Vec::new(), Vec::new());

@@ -10,7 +10,7 @@
 //! cargo build --release -p sluice-server
 //! cargo run --release -p sluice-benches --bin stream_memory -- [entries]
 //! ```
-//! `REDIS_SERVER` and `SLUICE_SERVER` override the binaries.
+//! `SLUICE_REDIS_SERVER` and `SLUICE_SERVER` override the binaries.
 
 use sluice_benches::{Client, Proc};
 use std::time::{Duration, Instant};

@@ -38,6 +38,38 @@ fn scratch_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// Which `redis-server` a test runs against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reference {
+    /// Debian's 7.0.15, `redis-server` on PATH: the client's 7.0 fallbacks.
+    Redis7,
+    /// The differential suite's reference, Redis 8.0.x: the path in
+    /// `SLUICE_REDIS_SERVER` (unset or not a file fails the test).
+    Redis8,
+}
+
+impl Reference {
+    /// The binary to start.
+    pub fn binary(self) -> PathBuf {
+        match self {
+            Reference::Redis7 => PathBuf::from("redis-server"),
+            Reference::Redis8 => {
+                let how = "export SLUICE_REDIS_SERVER=$(bash conformance/redis8.sh)";
+                let p = std::env::var_os("SLUICE_REDIS_SERVER")
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| panic!("SLUICE_REDIS_SERVER is not set; {how}"));
+                assert!(
+                    p.is_file(),
+                    "SLUICE_REDIS_SERVER={} is not a file; {how}",
+                    p.display()
+                );
+                p
+            }
+        }
+    }
+}
+
 /// A `redis-server` child process; killed (by PID) and reaped on drop.
 pub struct RedisProc {
     child: Child,
@@ -46,18 +78,24 @@ pub struct RedisProc {
 }
 
 impl RedisProc {
-    /// Start a plain server. A missing redis-server is a test failure.
+    /// Start a plain Debian 7.0 server. A missing redis-server is a test failure.
     pub fn start() -> RedisProc {
-        RedisProc::spawn(false, &[])
+        RedisProc::start_of(Reference::Redis7)
+    }
+
+    /// Start a plain server of `reference`. A missing binary is a test failure.
+    pub fn start_of(reference: Reference) -> RedisProc {
+        RedisProc::spawn(reference, false, &[])
     }
 
     /// Spawn on a free port; if another process took the port first (our
     /// child exits, or someone else answers), try another one.
-    fn spawn(cluster_bus: bool, extra: &[&str]) -> RedisProc {
+    fn spawn(reference: Reference, cluster_bus: bool, extra: &[&str]) -> RedisProc {
+        let bin = reference.binary();
         for _ in 0..20 {
             let port = free_port(cluster_bus);
             let dir = scratch_dir(&port.to_string());
-            let child = Command::new("redis-server")
+            let child = Command::new(&bin)
                 .args([
                     "--port",
                     &port.to_string(),
@@ -73,7 +111,12 @@ impl RedisProc {
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
-                .expect("redis-server must be installed (apt-get install redis-server)");
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot start {} ({e}): apt-get install redis-server",
+                        bin.display()
+                    )
+                });
             let mut p = RedisProc { child, port, dir };
             if p.wait_ready() {
                 return p;
@@ -144,6 +187,7 @@ impl ClusterProc {
         let nodes: Vec<RedisProc> = (0..3)
             .map(|_| {
                 RedisProc::spawn(
+                    Reference::Redis7,
                     true,
                     &[
                         "--cluster-enabled",

@@ -438,6 +438,17 @@ impl<'a> Ctx<'a> {
         self.shared.keyspace.signal(self.client.db, key);
     }
 
+    /// Counts `n` changes to the data (INFO `rdb_changes_since_last_save`),
+    /// called by a write handler where Redis increments `server.dirty`.
+    /// Reads and no-op writes never call it with more than 0, and 0 costs
+    /// nothing but the comparison.
+    #[inline]
+    pub fn dirty(&self, n: u64) {
+        if n > 0 {
+            self.shared.stats.dirty.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
     /// Whether a blocking command may block now (never inside MULTI/EXEC).
     pub fn may_block(&self) -> bool {
         !self.client.in_exec
@@ -469,7 +480,7 @@ pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
         out.push(Reply::Status(l.to_string().into()));
     }
     out.push(Reply::status("HELP"));
-    out.push(Reply::status("    Prints this help."));
+    out.push(Reply::status("    Print this help."));
     Reply::Array(out)
 }
 

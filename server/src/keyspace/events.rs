@@ -19,8 +19,8 @@
 //! registration order, and so on down the list. Readers that consume nothing
 //! (XREAD) and WATCHes are woken all at once, since no one can tell in which
 //! order they ran. An XREAD waiter also notes which of its keys changed, in
-//! order ([`Waiter::take_ready`]), because Redis 7.0 answers it from the key
-//! that became ready first.
+//! order ([`Waiter::take_ready`]), because Redis 8.0 runs it again only when
+//! a key that changed holds a stream.
 //!
 //! A change that arrives while a round of turns is going on restarts the
 //! round from the oldest waiter: at once if the holder has not started
@@ -69,8 +69,8 @@ pub struct Waiter {
     /// first (see the module docs).
     pub ordered: bool,
     /// For an unordered blocked command (XREAD): the keys that changed since
-    /// it last ran, in the order they changed. Redis 7.0 answers a blocked
-    /// XREAD from the key that became ready first.
+    /// it last ran, in the order they changed. Redis 8.0 runs a blocked
+    /// XREAD again only when one of them holds a stream.
     ready: parking_lot::Mutex<Vec<Bytes>>,
 }
 

@@ -40,10 +40,6 @@ pub struct Idmp {
     pub duration: u32,
     /// Iids remembered per producer.
     pub maxsize: u32,
-    /// Set once IDMP or XCFGSET is used on the stream: only then does XINFO
-    /// STREAM show the IDMP fields (a stream used as in Redis 7 keeps the 7.x
-    /// reply shape; docs/redis8.md "XINFO STREAM additions").
-    pub active: bool,
     state: Option<Box<State>>,
 }
 
@@ -102,7 +98,6 @@ impl Idmp {
         Idmp {
             duration,
             maxsize,
-            active: false,
             state: None,
         }
     }
@@ -115,7 +110,6 @@ impl Idmp {
     /// Looks `(pid, iid)` up. A hit counts a duplicate and returns the entry
     /// ID the first add produced.
     pub fn lookup(&mut self, pid: &[u8], iid: &[u8], now_ms: u64) -> Option<StreamId> {
-        self.active = true;
         let cutoff = self.cutoff(now_ms);
         let state = self.state.as_mut()?;
         let producer = state.producers.get_mut(pid)?;
@@ -132,7 +126,6 @@ impl Idmp {
     /// Records that `(pid, iid)` produced entry `id` (after a missed
     /// [`Idmp::lookup`]); evicts the producer's oldest iid beyond `maxsize`.
     pub fn record(&mut self, pid: &[u8], iid: &[u8], id: StreamId, now_ms: u64) {
-        self.active = true;
         let maxsize = self.maxsize as usize;
         let cutoff = self.cutoff(now_ms);
         let state = self.state.get_or_insert_with(Box::default);
@@ -160,7 +153,6 @@ impl Idmp {
     /// XCFGSET: sets the values given; any change clears every producer's
     /// table (the lifetime counters stay). Returns whether anything changed.
     pub fn configure(&mut self, duration: Option<u32>, maxsize: Option<u32>) -> bool {
-        self.active = true;
         let mut changed = false;
         if let Some(d) = duration {
             if d != self.duration {

@@ -92,6 +92,10 @@ pub struct Log {
     max_deleted: StreamId,
     /// Entries ever appended (or XSETID's ENTRIESADDED).
     entries_added: u64,
+    /// Nodes of the rax Redis would index `nodes` with, less its root (so
+    /// 0 for an empty log): kept as nodes come and go, so XINFO STREAM's
+    /// `radix-tree-nodes` costs O(1) (`rax.rs`).
+    rax_nonroot: u64,
 }
 
 /// A live entry found in the log.
@@ -206,8 +210,37 @@ impl Log {
     /// Node count of the radix tree Redis would use as the index
     /// (XINFO `radix-tree-nodes`).
     pub fn rax_nodes(&self) -> u64 {
-        let keys: Vec<[u8; 16]> = self.nodes.keys().map(|&k| rax::key(k)).collect();
-        rax::node_count(&keys)
+        1 + self.rax_nonroot
+    }
+
+    /// How the rax node count changes when the node `key` joins the index
+    /// (called before inserting it) or leaves it (after removing it).
+    fn rax_delta(&self, key: StreamId) -> u64 {
+        let pred = self
+            .nodes
+            .range(..key)
+            .next_back()
+            .map(|(k, _)| rax::key(*k));
+        let succ = self
+            .nodes
+            .range((Bound::Excluded(key), Bound::Unbounded))
+            .next()
+            .map(|(k, _)| rax::key(*k));
+        rax::insert_delta(&self.nodes, &rax::key(key), pred.as_ref(), succ.as_ref())
+    }
+
+    /// Adds a node to the index, keeping the rax count.
+    fn insert_node(&mut self, node: Node) {
+        let key = node.master;
+        self.rax_nonroot += self.rax_delta(key);
+        self.nodes.insert(key, node);
+    }
+
+    /// Removes the node `key` from the index, keeping the rax count.
+    fn remove_node(&mut self, key: StreamId) {
+        if self.nodes.remove(&key).is_some() {
+            self.rax_nonroot -= self.rax_delta(key);
+        }
     }
 
     /// The ID XADD would give for `spec` now, without changing anything.
@@ -273,7 +306,7 @@ impl Log {
             if let Some(mut tail) = self.nodes.last_entry() {
                 tail.get_mut().seal();
             }
-            self.nodes.insert(id, Node::new(id, fields));
+            self.insert_node(Node::new(id, fields));
         }
         self.length += 1;
         self.entries_added += 1;
@@ -302,7 +335,8 @@ impl Log {
             }
             let (h, prev) = cut.expect("last >= id");
             if h.at == node.entries_at as usize {
-                tail.remove();
+                let key = *tail.key();
+                self.remove_node(key);
             } else {
                 node.truncate_at(&h, prev);
                 return;
@@ -436,7 +470,7 @@ impl Log {
             return false;
         }
         if node.live == 1 {
-            self.nodes.remove(&key);
+            self.remove_node(key);
         } else {
             node.mark_deleted(h.at);
         }
@@ -512,7 +546,7 @@ impl Log {
             };
             if visit.is_none() {
                 if whole {
-                    self.nodes.remove(&key);
+                    self.remove_node(key);
                     self.length -= entries;
                     deleted += entries;
                     continue;
@@ -547,7 +581,7 @@ impl Log {
             self.length = length;
             deleted += marks.len() as u64;
             if visit.is_some() && node.live == 0 {
-                self.nodes.remove(&key);
+                self.remove_node(key);
             }
             if !whole {
                 break;
@@ -645,6 +679,12 @@ impl Log {
             live += nl as u64;
         }
         assert_eq!(live, self.length, "length");
+        let keys: Vec<[u8; 16]> = self.nodes.keys().map(|&k| rax::key(k)).collect();
+        assert_eq!(
+            self.rax_nodes(),
+            rax::node_count(&keys),
+            "kept radix-tree-nodes is the recomputed one"
+        );
         assert_eq!(first_live.unwrap_or_default(), self.first_id, "first id");
         assert!(self.entries_added >= self.length, "entries_added >= length");
     }

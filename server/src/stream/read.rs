@@ -198,13 +198,14 @@ pub struct NoSuchGroup;
 impl Stream {
     /// Serves one stream for XREADGROUP: the entries array, or None when
     /// there is nothing to serve now (`>` with no new entries). The consumer
-    /// is created (and seen) either way.
+    /// is created (and seen) either way; the flag says whether it was
+    /// created now.
     pub fn read_group(
         &mut self,
         r: &GroupRead<'_>,
         key: &[u8],
         budget: &mut impl EntryBudget,
-    ) -> Result<Option<Reply>, NoSuchGroup> {
+    ) -> Result<(Option<Reply>, bool), NoSuchGroup> {
         let Stream { log, groups, .. } = self;
         let g = groups.get_mut(r.group).ok_or(NoSuchGroup)?;
         let history = r.from != NEW_ENTRIES;
@@ -221,17 +222,17 @@ impl Stream {
                 _ => false,
             }
         };
-        let (slot, _) = g.get_or_create_consumer(r.consumer, r.now);
+        let (slot, created) = g.get_or_create_consumer(r.consumer, r.now);
         g.touch_seen(slot, r.now);
         if let (Some(min_idle), false) = (r.claim, history) {
-            return Ok(log.serve_claim(g, slot, min_idle, r, key, budget));
+            return Ok((log.serve_claim(g, slot, min_idle, r, key, budget), created));
         }
         if !serve || !budget.try_open(key) {
-            return Ok(None);
+            return Ok((None, created));
         }
         let Some(from) = start.next() else {
             budget.close_stream(true);
-            return Ok(Some(Reply::Array(Vec::new())));
+            return Ok((Some(Reply::Array(Vec::new())), created));
         };
         if history {
             let ids = g.consumer_history(slot, from, r.count);
@@ -257,7 +258,7 @@ impl Stream {
                 }
             }
             budget.close_stream(true);
-            return Ok(Some(Reply::Array(items)));
+            return Ok((Some(Reply::Array(items)), created));
         }
         let m = log.meta();
         let mut w = EntryWriter::new(r.count);
@@ -268,7 +269,7 @@ impl Stream {
             }
         });
         budget.close_stream(true);
-        Ok(Some(Reply::Raw(w.finish())))
+        Ok((Some(Reply::Raw(w.finish())), created))
     }
 
     /// When a blocked `XREADGROUP ... CLAIM min_idle` can next claim from

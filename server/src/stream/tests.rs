@@ -94,7 +94,9 @@ mod model {
 
     #[derive(Debug, Clone)]
     enum Op {
-        /// `kind`: 0 `*`, 1 `ms-*`, 2 explicit; `dms`/`seq` shape the ID.
+        /// `kind`: 0 `*`, 1 `ms-*`, 2 explicit, 3 explicit 2^8, 2^16 or 2^24
+        /// ms ahead (node keys that differ at other bytes, for the rax
+        /// count); `dms`/`seq` shape the ID.
         Add {
             kind: u8,
             dms: u64,
@@ -150,7 +152,7 @@ mod model {
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            6 => (0u8..3, 0u64..3, 0u64..4, 0u64..3, fields()).prop_map(|(kind, dms, seq, clock_step, fields)| Op::Add { kind, dms, seq, clock_step, fields }),
+            6 => (0u8..4, 0u64..3, 0u64..4, 0u64..3, fields()).prop_map(|(kind, dms, seq, clock_step, fields)| Op::Add { kind, dms, seq, clock_step, fields }),
             2 => any::<u16>().prop_map(Op::Del),
             1 => (0u64..50).prop_map(Op::DelMissing),
             2 => (prop::option::of(0u64..20), any::<u16>(), any::<bool>(), prop_oneof![Just(0u64), 1u64..10]).prop_map(|(maxlen, minid_pick, approx, limit)| Op::Trim { maxlen, minid_pick, approx, limit }),
@@ -193,6 +195,7 @@ mod model {
                         let spec = match kind {
                             0 => AddId::Auto,
                             1 => AddId::AutoSeq(m.last.ms.saturating_add(dms).saturating_sub(1)),
+                            3 => AddId::Explicit(StreamId::new(m.last.ms.saturating_add(1 << (8 * dms + 8)), seq)),
                             _ => AddId::Explicit(StreamId::new(m.last.ms.saturating_add(dms).saturating_sub(1), seq)),
                         };
                         let flat: Vec<Vec<u8>> = fields.iter().flat_map(|(f, v)| [f.clone(), v.clone()]).collect();

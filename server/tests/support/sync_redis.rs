@@ -4,8 +4,26 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The reference `redis-server`: the path in `SLUICE_REDIS_SERVER` (Redis
+/// 8.0.x, from `conformance/redis8.sh`). Unset or not a file fails the test
+/// with how to get one; the differential tests never skip.
+pub fn redis_server_bin() -> PathBuf {
+    let how = "export SLUICE_REDIS_SERVER=$(bash conformance/redis8.sh) (bash .ci/run does this)";
+    let path = match std::env::var_os("SLUICE_REDIS_SERVER") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => panic!("SLUICE_REDIS_SERVER is not set: the differential tests need the reference Redis 8.0; {how}"),
+    };
+    assert!(
+        path.is_file(),
+        "SLUICE_REDIS_SERVER={} is not a file; {how}",
+        path.display()
+    );
+    path
+}
 
 /// A `redis-server` process, killed when dropped.
 pub struct Redis(Child);
@@ -70,14 +88,19 @@ impl SyncConn {
 /// choosing and binding (other tests start servers too), so a start is only
 /// accepted when the server answering on the port is the process started
 /// (its `process_id`); otherwise it tries another port. A missing
-/// `redis-server` fails the test.
+/// reference binary fails the test ([`redis_server_bin`]).
 pub fn start_redis() -> (Redis, u16) {
+    start_redis_with(&[])
+}
+
+/// [`start_redis`] with more command-line options (`--dir`, ...).
+pub fn start_redis_with(extra: &[&str]) -> (Redis, u16) {
     for _ in 0..10 {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let child = Command::new("redis-server")
+        let child = Command::new(redis_server_bin())
             .args([
                 "--port",
                 &port.to_string(),
@@ -88,10 +111,11 @@ pub fn start_redis() -> (Redis, u16) {
                 "--appendonly",
                 "no",
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
+            .expect("start the SLUICE_REDIS_SERVER binary");
         let mut r = Redis(child);
         let pid = format!("process_id:{}\r\n", r.0.id());
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -11,9 +11,7 @@
 //! `CLIENT HELP`
 //!
 //! The calling client's name and library attributes, its reply mode, and
-//! the registry of all clients (LIST, KILL). CLIENT KILL's `MAXAGE` filter
-//! (Redis 7.4) is not served: Sluice answers it with a syntax error, as
-//! Redis 7.0 does.
+//! the registry of all clients (LIST, KILL).
 
 use super::super::{help_reply, is, Ctx};
 use super::{printable, validate_client_name};
@@ -74,8 +72,10 @@ pub(super) fn client_setinfo(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Rep
     Ok(Reply::OK)
 }
 
-/// One CLIENT LIST / CLIENT INFO line, Redis's fields in Redis's order.
-/// Buffer sizes Sluice does not track per client are reported as 0.
+/// One CLIENT LIST / CLIENT INFO line, Redis 8.0's fields in Redis's order.
+/// Buffer sizes Sluice does not track per client are reported as 0, and
+/// `io-thread` is 0 (Redis's main thread: Sluice has no I/O threads of
+/// Redis's kind).
 pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
     let name = c.name.lock().clone().unwrap_or_default();
     let lib_name = c.lib_name.lock().clone().unwrap_or_default();
@@ -97,7 +97,7 @@ pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 multi={} watch={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={} io-thread=0",
         c.id,
         c.addr,
         c.laddr,
@@ -107,6 +107,7 @@ pub fn client_line(c: &ClientInfo, now_ms: u64, out: &mut String) {
         flags,
         c.db.load(Ordering::Relaxed),
         multi,
+        c.watched_keys.load(Ordering::Relaxed),
         c.last_cmd.lock(),
         c.resp.load(Ordering::Relaxed),
         String::from_utf8_lossy(&lib_name),
@@ -167,24 +168,26 @@ pub(super) fn client_list(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply>
 }
 
 /// `CLIENT KILL addr` (old form) or `CLIENT KILL [ID id] [ADDR addr] [LADDR addr]
-/// [TYPE type] [USER name] [SKIPME yes|no] ...` (returns how many were killed).
+/// [TYPE type] [USER name] [SKIPME yes|no] [MAXAGE seconds] ...` (returns how
+/// many were killed). Options are read left to right, each error reported
+/// where Redis's `clientCommand` meets it.
 pub(super) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let me = ctx.client.id;
     let old_form = args.len() == 3;
     let mut id = None;
     let mut addr = None;
     let mut laddr = None;
-    let mut user = None;
     let mut normal = true;
     let mut skipme = !old_form;
+    // Seconds a client must have been connected to be killed; 0: any.
+    let mut max_age: u64 = 0;
     if old_form {
         addr = Some(&args[2]);
     } else {
-        if args.len() % 2 != 0 {
-            return Err(Error::Syntax);
-        }
         for kv in args[2..].chunks(2) {
-            let (k, v) = (&kv[0], &kv[1]);
+            let [k, v] = kv else {
+                return Err(Error::Syntax);
+            };
             if is(k, "id") {
                 match crate::protocol::request::parse_i64(v) {
                     Some(n) if n > 0 => id = Some(n as u64),
@@ -196,8 +199,17 @@ pub(super) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply>
                 laddr = Some(v);
             } else if is(k, "type") {
                 normal = client_type_is_normal(v)?;
+            } else if is(k, "maxage") {
+                match crate::protocol::request::parse_i64(v) {
+                    Some(n) if n > 0 => max_age = n as u64,
+                    Some(_) => return Err(ServerError::MaxAgeNotPositive.into()),
+                    None => return Err(ServerError::MaxAgeNotInteger.into()),
+                }
             } else if is(k, "user") {
-                user = Some(v);
+                // Sluice's only user is `default`: every client is its.
+                if &v[..] != b"default" {
+                    return Err(ServerError::NoSuchUser(lossy(v)).into());
+                }
             } else if is(k, "skipme") {
                 if is(v, "yes") {
                     skipme = true;
@@ -224,8 +236,8 @@ pub(super) fn client_kill(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply>
             && id.map_or(true, |i| i == c.id)
             && addr.map_or(true, |a| a[..] == *c.addr.to_string().as_bytes())
             && laddr.map_or(true, |a| a[..] == *c.laddr.to_string().as_bytes())
-            && user.map_or(true, |u| &u[..] == b"default")
-            && !(skipme && c.id == me);
+            && !(skipme && c.id == me)
+            && ctx.now_ms.saturating_sub(c.created_ms) / 1000 >= max_age;
         if !matches {
             continue;
         }
@@ -291,6 +303,9 @@ pub(super) fn client_reply(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply
     Ok(Reply::OK)
 }
 
+/// `CLIENT HELP`: Redis 8.0's lines for the subcommands Sluice serves, in
+/// Redis's order (CACHING, GETREDIR, PAUSE, UNPAUSE, UNBLOCK, TRACKING and
+/// TRACKINGINFO are left out).
 pub(super) fn client_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
     Ok(help_reply(
         "CLIENT",
@@ -317,18 +332,20 @@ pub(super) fn client_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Repl
             "      Skip killing current connection (default: yes).",
             "    * ID <client-id>",
             "      Kill connections by client id.",
+            "    * MAXAGE <maxage>",
+            "      Kill connections older than the specified age.",
             "LIST [options ...]",
             "    Return information about client connections. Options:",
             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
             "      Return clients of specified type.",
-            "    * ID <client-id> [<client-id> ...]",
-            "      Return clients with the specified IDs.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
             "SETINFO <option> <value>",
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",
             "    * LIB-VER: the client lib version.",
-            "SETNAME <name>",
-            "    Assign the name <name> to the current connection.",
             "NO-EVICT (ON|OFF)",
             "    Protect current client connection from eviction.",
             "NO-TOUCH (ON|OFF)",

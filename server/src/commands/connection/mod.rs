@@ -21,9 +21,14 @@ pub use spec::COMMANDS;
 
 use crate::error::{CmdResult, ServerError};
 
-/// The Redis version Sluice reports (HELLO, INFO): the newest whose stream
-/// commands it serves.
-pub const REDIS_VERSION: &str = "7.4.0";
+/// The Redis version Sluice reports (HELLO `version`, INFO `redis_version`,
+/// `--version`): the one it answers as byte for byte, its differential
+/// reference. Not a newer 8.x, though Sluice serves the 8.2-8.10 stream
+/// additions: those releases also add commands in families Sluice serves
+/// that it lacks (8.4's SET IFEQ/IFNE, DELEX, DIGEST, MSETEX on strings), and
+/// clients gating on the version would call them. Clients find the newer stream commands through COMMAND
+/// DOCS instead (docs/compatibility.md, "Version").
+pub const REDIS_VERSION: &str = "8.0.2";
 
 /// Whether a client-supplied name (CLIENT SETNAME, HELLO SETNAME, the CLIENT
 /// SETINFO values) avoids spaces, newlines and other special characters:

@@ -5,16 +5,17 @@
 //! command as plain static data: argument trees ([`Arg`], built with the
 //! `const` helpers of [`arg`]), key specifications ([`KeySpec`]), command
 //! tips, history, explicit ACL categories. The data was taken from the
-//! replies of Redis 7.0.15 itself (and, for arguments and commands newer
-//! than 7.0, from Redis 8.x's command JSON files), so that COMMAND INFO and
+//! replies of Redis itself (and, for arguments and commands newer than the
+//! reference, from Redis 8.x's command JSON files), so that COMMAND INFO and
 //! COMMAND DOCS answer byte for byte as Redis does; clients (redis-cli's
 //! hints, our client's capability detection) read them.
 //!
-//! Reply layout follows Redis 7.0's `addReplyCommandInfo` /
+//! Reply layout follows Redis 8.0's `addReplyCommandInfo` /
 //! `addReplyCommandDocs`: field order, which fields are omitted when empty,
-//! and which aggregates are sets in RESP3 (flags, ACL categories, tips, key
-//! specs, history, an absent subcommand list). Fields Redis 7.2 added later
-//! (`display_text` of arguments) are not reported, as 7.0 does not.
+//! which aggregates are sets in RESP3 (flags, ACL categories, tips, key
+//! specs, history, an absent subcommand list), and every argument but a
+//! container carrying a `display_text` (its name unless the row says
+//! otherwise, as Redis 7.2+ does).
 //!
 //! None of this is on a command's execution path: only COMMAND reads it.
 //!
@@ -58,20 +59,26 @@ impl ArgType {
     }
 }
 
-/// Argument flags (COMMAND DOCS `flags`). Redis also has
-/// `multiple_token` and per-argument `summary`; no command Sluice serves
-/// uses them.
+/// Argument flags (COMMAND DOCS `flags`), in Redis's order.
 pub const OPTIONAL: u8 = 1;
 pub const MULTIPLE: u8 = 2;
+/// The token is repeated before each value (`multiple_token`).
+pub const MULTIPLE_TOKEN: u8 = 4;
 
 /// One documented argument; empty strings mean "absent".
 #[derive(Debug, Clone, Copy)]
 pub struct Arg {
     pub name: &'static str,
     pub kind: ArgType,
+    /// COMMAND DOCS `display_text` when it differs from the name (Redis's
+    /// `display` in the command JSON); empty: the name is shown. Containers
+    /// (`oneof`, `block`) have none.
+    pub display: &'static str,
     /// Index into the command's key specs (for `key` arguments), else -1.
     pub key_spec_index: i32,
     pub token: &'static str,
+    /// The argument's own one-line description (few arguments have one).
+    pub summary: &'static str,
     pub since: &'static str,
     pub deprecated_since: &'static str,
     pub flags: u8,
@@ -82,6 +89,19 @@ pub struct Arg {
 impl Arg {
     pub const fn tok(mut self, token: &'static str) -> Arg {
         self.token = token;
+        self
+    }
+    /// The `display_text` shown instead of the name.
+    pub const fn display(mut self, text: &'static str) -> Arg {
+        self.display = text;
+        self
+    }
+    pub const fn summary(mut self, text: &'static str) -> Arg {
+        self.summary = text;
+        self
+    }
+    pub const fn multi_token(mut self) -> Arg {
+        self.flags |= MULTIPLE | MULTIPLE_TOKEN;
         self
     }
     pub const fn since(mut self, version: &'static str) -> Arg {
@@ -110,8 +130,10 @@ pub mod arg {
         Arg {
             name,
             kind,
+            display: "",
             key_spec_index: -1,
             token: "",
+            summary: "",
             since: "",
             deprecated_since: "",
             flags: 0,

@@ -1,7 +1,7 @@
-//! The COMMAND INFO and COMMAND DOCS replies, in Redis 7.0's layout
-//! (`addReplyCommandInfo`, `addReplyCommandDocs`).
+//! The COMMAND INFO and COMMAND DOCS replies, in Redis 8.0's layout
+//! (`addReplyCommandInfo`, `addReplyCommandDocs`, `addReplyCommandArgList`).
 
-use super::{Arg, ArgType, Begin, Find, KeySpec, MULTIPLE, OPTIONAL};
+use super::{Arg, ArgType, Begin, Find, KeySpec, MULTIPLE, MULTIPLE_TOKEN, OPTIONAL};
 use crate::commands::{Command, Table, TableEntry};
 use crate::protocol::Reply;
 use bytes::Bytes;
@@ -15,12 +15,22 @@ pub(super) fn status_set(words: impl Iterator<Item = &'static str>) -> Reply {
 }
 
 fn arg_reply(a: &Arg) -> Reply {
+    let container = matches!(a.kind, ArgType::Oneof | ArgType::Block);
     let mut m = vec![(b("name"), b(a.name)), (b("type"), b(a.kind.name()))];
+    if !container {
+        let text = if a.display.is_empty() {
+            a.name
+        } else {
+            a.display
+        };
+        m.push((b("display_text"), b(text)));
+    }
     if a.key_spec_index >= 0 {
         m.push((b("key_spec_index"), Reply::Int(a.key_spec_index as i64)));
     }
     for (field, value) in [
         ("token", a.token),
+        ("summary", a.summary),
         ("since", a.since),
         ("deprecated_since", a.deprecated_since),
     ] {
@@ -29,14 +39,18 @@ fn arg_reply(a: &Arg) -> Reply {
         }
     }
     if a.flags != 0 {
-        let names = [(OPTIONAL, "optional"), (MULTIPLE, "multiple")];
+        let names = [
+            (OPTIONAL, "optional"),
+            (MULTIPLE, "multiple"),
+            (MULTIPLE_TOKEN, "multiple_token"),
+        ];
         let set = names
             .iter()
             .filter(|(f, _)| a.flags & f != 0)
             .map(|&(_, n)| n);
         m.push((b("flags"), status_set(set)));
     }
-    if matches!(a.kind, ArgType::Oneof | ArgType::Block) {
+    if container {
         m.push((b("arguments"), args_reply(a.args)));
     }
     Reply::Map(m)
@@ -186,8 +200,11 @@ pub fn docs_reply(e: &TableEntry, table: &Table) -> Reply {
         (b("summary"), b(c.summary)),
         (b("since"), b(c.since)),
         (b("group"), b(c.group)),
-        (b("complexity"), b(c.complexity)),
     ];
+    // Redis leaves `complexity` out when the command has none (XREAD in 8.0).
+    if !c.complexity.is_empty() {
+        m.push((b("complexity"), b(c.complexity)));
+    }
     if !c.doc_flags.is_empty() {
         m.push((b("doc_flags"), status_set(c.doc_flags.iter().copied())));
     }

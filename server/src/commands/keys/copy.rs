@@ -44,5 +44,6 @@ pub(super) fn copy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     to.insert(dst, copied, now);
     ctx.shared.keyspace.signal(dst_db, dst);
+    ctx.dirty(1);
     Ok(Reply::Int(1))
 }

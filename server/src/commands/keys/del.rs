@@ -18,5 +18,6 @@ pub(super) fn del(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             ctx.signal(k);
         }
     }
+    ctx.dirty(n as u64);
     Ok(Reply::Int(n))
 }

@@ -105,6 +105,7 @@ pub(super) fn expire(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     });
     if result > 0 {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(result.min(1)))
 }

@@ -28,5 +28,6 @@ pub(super) fn move_cmd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     to.insert(key, Entry::with_expiry(e.value, e.expire_at, now), now);
     ctx.signal(key);
     ctx.shared.keyspace.signal(dst_db, key);
+    ctx.dirty(1);
     Ok(Reply::Int(1))
 }

@@ -14,6 +14,7 @@ pub(super) fn persist(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         .unwrap_or(false);
     if done {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(done as i64))
 }

@@ -34,5 +34,6 @@ fn rename_generic(ctx: &mut Ctx<'_>, args: &[Bytes], nx: bool) -> CmdResult<Repl
     db.insert(dst, entry, ctx.now_ms);
     ctx.signal(src);
     ctx.signal(dst);
+    ctx.dirty(1);
     Ok(if nx { Reply::Int(1) } else { Reply::OK })
 }

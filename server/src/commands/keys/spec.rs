@@ -1,8 +1,11 @@
 //! The COMMAND INFO / COMMAND DOCS rows of the key-space (`generic`)
 //! family: arity, flags, key positions and documentation of each command,
-//! with the handler that serves it. The texts are Redis 7.0's
-//! (`src/commands/*.json`); COMMAND DOCS is compared with Redis's byte for
-//! byte, so a row changes only when Redis's does.
+//! with the handler that serves it. The documentation fields are generated
+//! from Redis 8.0.2's `src/commands/*.json` as Redis's own
+//! `utils/generate-command-code.py` reads them (argument names and
+//! `display` lowercased, tokens uppercased); COMMAND INFO and COMMAND DOCS
+//! are compared with Redis's byte for byte, so a row changes only when
+//! Redis's does.
 
 use super::{
     copy, del, exists, expire, keys, object, persist, r#move, r#type, randomkey, rename, scan,
@@ -14,7 +17,7 @@ use crate::commands::{flags::*, Command};
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "1.0.0",
-        summary: "Delete a key",
+        summary: "Deletes one or more keys.",
         complexity: "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         acl: &["keyspace"],
@@ -28,7 +31,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "4.0.0",
-        summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+        summary: "Asynchronously deletes one or more keys.",
         complexity: "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         acl: &["keyspace"],
@@ -42,7 +45,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Determine if a key exists",
+        summary: "Determines whether one or more keys exist.",
         complexity: "O(N) where N is the number of keys to check.",
         history: &[
             ("3.0.3", "Accepts multiple `key` arguments."),
@@ -59,7 +62,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Determine the type stored at key",
+        summary: "Determines the type of value stored at a key.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -72,7 +75,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Find all keys matching the given pattern",
+        summary: "Returns all key names that match a pattern.",
         complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
         tips: &["request_policy:all_shards", "nondeterministic_output_order"],
         acl: &["keyspace", "dangerous"],
@@ -83,12 +86,12 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.0",
-        summary: "Incrementally iterate the keys space",
+        summary: "Iterates over the key names in the database.",
         complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
         history: &[
             ("6.0.0", "Added the `TYPE` subcommand."),
         ],
-        tips: &["nondeterministic_output", "request_policy:special"],
+        tips: &["nondeterministic_output", "request_policy:special", "response_policy:special"],
         acl: &["keyspace"],
         args: &[
             a::integer("cursor"),
@@ -100,15 +103,15 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Return a random key from the keyspace",
+        summary: "Returns a random key name from the database.",
         complexity: "O(1)",
-        tips: &["request_policy:all_shards", "nondeterministic_output"],
+        tips: &["request_policy:all_shards", "response_policy:special", "nondeterministic_output"],
         acl: &["keyspace"],
         ..Command::new("randomkey", 1, READONLY, (0, 0, 0), "generic", randomkey::randomkey)
     },
     Command {
         since: "1.0.0",
-        summary: "Rename a key",
+        summary: "Renames a key and overwrites the destination.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -123,7 +126,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Rename a key, only if the new key does not exist",
+        summary: "Renames a key only when the target key name doesn't exist.",
         complexity: "O(1)",
         history: &[
             ("3.2.0", "The command no longer returns an error when source and destination names are the same."),
@@ -148,7 +151,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Copy a key",
+        summary: "Copies the value of a key to a new key.",
         complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
         acl: &["keyspace"],
         key_specs: &[
@@ -165,7 +168,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Move a key to another database",
+        summary: "Moves a key to another database.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -179,7 +182,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Set a key's time to live in seconds",
+        summary: "Sets the expiration time of a key in seconds.",
         complexity: "O(1)",
         history: &[
             ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
@@ -192,17 +195,17 @@ pub static COMMANDS: &[Command] = &[
             a::key("key", 0),
             a::integer("seconds"),
             a::oneof("condition", &[
-        a::pure("nx", "NX"),
-        a::pure("xx", "XX"),
-        a::pure("gt", "GT"),
-        a::pure("lt", "LT"),
-    ]).since("7.0.0").opt(),
+                a::pure("nx", "NX"),
+                a::pure("xx", "XX"),
+                a::pure("gt", "GT"),
+                a::pure("lt", "LT"),
+            ]).since("7.0.0").opt(),
         ],
         ..Command::new("expire", -3, WRITE | FAST, (1, 1, 1), "generic", expire::expire)
     },
     Command {
         since: "2.6.0",
-        summary: "Set a key's time to live in milliseconds",
+        summary: "Sets the expiration time of a key in milliseconds.",
         complexity: "O(1)",
         history: &[
             ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
@@ -215,17 +218,17 @@ pub static COMMANDS: &[Command] = &[
             a::key("key", 0),
             a::integer("milliseconds"),
             a::oneof("condition", &[
-        a::pure("nx", "NX"),
-        a::pure("xx", "XX"),
-        a::pure("gt", "GT"),
-        a::pure("lt", "LT"),
-    ]).since("7.0.0").opt(),
+                a::pure("nx", "NX"),
+                a::pure("xx", "XX"),
+                a::pure("gt", "GT"),
+                a::pure("lt", "LT"),
+            ]).since("7.0.0").opt(),
         ],
         ..Command::new("pexpire", -3, WRITE | FAST, (1, 1, 1), "generic", expire::expire)
     },
     Command {
         since: "1.2.0",
-        summary: "Set the expiration for a key as a UNIX timestamp",
+        summary: "Sets the expiration time of a key to a Unix timestamp.",
         complexity: "O(1)",
         history: &[
             ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
@@ -238,17 +241,17 @@ pub static COMMANDS: &[Command] = &[
             a::key("key", 0),
             a::unix_time("unix-time-seconds"),
             a::oneof("condition", &[
-        a::pure("nx", "NX"),
-        a::pure("xx", "XX"),
-        a::pure("gt", "GT"),
-        a::pure("lt", "LT"),
-    ]).since("7.0.0").opt(),
+                a::pure("nx", "NX"),
+                a::pure("xx", "XX"),
+                a::pure("gt", "GT"),
+                a::pure("lt", "LT"),
+            ]).since("7.0.0").opt(),
         ],
         ..Command::new("expireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire::expire)
     },
     Command {
         since: "2.6.0",
-        summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+        summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
         complexity: "O(1)",
         history: &[
             ("7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
@@ -261,17 +264,17 @@ pub static COMMANDS: &[Command] = &[
             a::key("key", 0),
             a::unix_time("unix-time-milliseconds"),
             a::oneof("condition", &[
-        a::pure("nx", "NX"),
-        a::pure("xx", "XX"),
-        a::pure("gt", "GT"),
-        a::pure("lt", "LT"),
-    ]).since("7.0.0").opt(),
+                a::pure("nx", "NX"),
+                a::pure("xx", "XX"),
+                a::pure("gt", "GT"),
+                a::pure("lt", "LT"),
+            ]).since("7.0.0").opt(),
         ],
         ..Command::new("pexpireat", -3, WRITE | FAST, (1, 1, 1), "generic", expire::expire)
     },
     Command {
         since: "1.0.0",
-        summary: "Get the time to live for a key in seconds",
+        summary: "Returns the expiration time in seconds of a key.",
         complexity: "O(1)",
         history: &[
             ("2.8.0", "Added the -2 reply."),
@@ -288,7 +291,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.6.0",
-        summary: "Get the time to live for a key in milliseconds",
+        summary: "Returns the expiration time in milliseconds of a key.",
         complexity: "O(1)",
         history: &[
             ("2.8.0", "Added the -2 reply."),
@@ -305,7 +308,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Get the expiration Unix timestamp for a key",
+        summary: "Returns the expiration time of a key as a Unix timestamp.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -318,7 +321,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Get the expiration Unix timestamp for a key in milliseconds",
+        summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -331,7 +334,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Remove the expiration from a key",
+        summary: "Removes the expiration time of a key.",
         complexity: "O(1)",
         acl: &["keyspace"],
         key_specs: &[
@@ -344,7 +347,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "3.2.1",
-        summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+        summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
         complexity: "O(N) where N is the number of keys that will be touched.",
         tips: &["request_policy:multi_shard", "response_policy:agg_sum"],
         acl: &["keyspace"],
@@ -358,7 +361,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.3",
-        summary: "A container for object introspection commands",
+        summary: "A container for object introspection commands.",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: OBJECT_SUBCOMMANDS,
@@ -369,7 +372,7 @@ pub static COMMANDS: &[Command] = &[
 static OBJECT_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.2.3",
-        summary: "Inspect the internal encoding of a Redis object",
+        summary: "Returns the internal encoding of a Redis object.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         acl: &["keyspace"],
@@ -386,7 +389,7 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "4.0.0",
-        summary: "Get the logarithmic access frequency counter of a Redis object",
+        summary: "Returns the logarithmic access frequency counter of a Redis object.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         acl: &["keyspace"],
@@ -396,7 +399,7 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.3",
-        summary: "Get the time since a Redis object was last accessed",
+        summary: "Returns the time since the last access to a Redis object.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         acl: &["keyspace"],
@@ -413,7 +416,7 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.3",
-        summary: "Get the number of references to the value of the key",
+        summary: "Returns the reference count of a value of a key.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         acl: &["keyspace"],
@@ -430,7 +433,7 @@ static OBJECT_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Show helpful text about the different subcommands",
+        summary: "Returns helpful text about the different subcommands.",
         complexity: "O(1)",
         acl: &["keyspace"],
         ..Command::new(

@@ -4,11 +4,16 @@ use super::super::{is, Ctx};
 use crate::error::{CmdResult, Error};
 use crate::protocol::Reply;
 use bytes::Bytes;
+use std::sync::atomic::Ordering;
 
 /// `FLUSHDB [ASYNC|SYNC]` / `FLUSHALL [ASYNC|SYNC]`
 ///
 /// Runs with the gate held exclusively. Watched keys that held a value are
-/// touched first (their EXEC will fail), as Redis does; then the data goes.
+/// touched first (their EXEC will fail), as Redis does; then the data goes,
+/// each key removed counting as a change (Redis adds `emptyData`'s count to
+/// `server.dirty`). FLUSHALL under a `save` schedule makes Redis save the
+/// empty dataset, which sets the count back to 0: Sluice, which never
+/// saves, sets it to 0 there too.
 pub(super) fn flush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     if args.len() > 2 || (args.len() == 2 && !is(&args[1], "async") && !is(&args[1], "sync")) {
         return Err(Error::Syntax);
@@ -21,15 +26,19 @@ pub(super) fn flush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
             ks.signal(db, &key);
         }
     }
-    match scope {
-        Some(db) => {
-            ks.db(db).clear();
-        }
-        None => {
-            for db in ks.dbs() {
-                db.clear();
-            }
-        }
+    let removed = match scope {
+        Some(db) => ks.db(db).clear(),
+        None => ks.dbs().iter().map(|db| db.clear()).sum(),
+    };
+    ctx.dirty(removed as u64);
+    if all
+        && ctx
+            .shared
+            .runtime
+            .get("save")
+            .is_some_and(|s| !s.is_empty())
+    {
+        ctx.shared.stats.dirty.store(0, Ordering::Relaxed);
     }
     Ok(Reply::OK)
 }

@@ -8,11 +8,14 @@ use crate::error::{CmdResult, ServerError};
 use crate::protocol::Reply;
 use bytes::Bytes;
 
-/// `FUNCTION FLUSH [ASYNC|SYNC]`: Sluice has no functions; flushing none succeeds.
-pub(super) fn function_flush(_ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
+/// `FUNCTION FLUSH [ASYNC|SYNC]`: Sluice has no functions; flushing none
+/// succeeds, and counts as one change, as in Redis (which counts it even
+/// with no library loaded).
+pub(super) fn function_flush(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     if args.len() > 3 || (args.len() == 3 && !is(&args[2], "async") && !is(&args[2], "sync")) {
         return Err(ServerError::FunctionFlushMode.into());
     }
+    ctx.dirty(1);
     Ok(Reply::OK)
 }
 

@@ -135,7 +135,7 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
             );
             line(out, "redis_git_sha1", "00000000");
             line(out, "redis_git_dirty", 0);
-            line(out, "redis_build_id", "0");
+            line(out, "redis_build_id", format!("{:x}", super::build_id()));
             line(out, "redis_mode", "standalone");
             line(out, "sluice_version", env!("CARGO_PKG_VERSION"));
             let ostype = std::fs::read_to_string("/proc/sys/kernel/ostype")
@@ -186,26 +186,28 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
                 "maxclients",
                 shared.runtime.get("maxclients").unwrap_or_default(),
             );
+            // Redis 8.0's order.
             let blocked = shared.clients.blocked();
             line(out, "blocked_clients", blocked);
             line(out, "tracking_clients", 0);
-            line(out, "clients_in_timeout_table", blocked);
-            line(
-                out,
-                "total_blocking_keys",
-                shared.keyspace.events.blocking_keys(),
-            );
+            line(out, "pubsub_clients", 0);
             let watching = shared
                 .clients
                 .map
                 .iter()
-                .filter(|c| c.watching.load(Ordering::Relaxed))
+                .filter(|c| c.watched_keys.load(Ordering::Relaxed) > 0)
                 .count();
             line(out, "watching_clients", watching);
+            line(out, "clients_in_timeout_table", blocked);
             line(
                 out,
                 "total_watched_keys",
                 shared.keyspace.events.watched_keys(),
+            );
+            line(
+                out,
+                "total_blocking_keys",
+                shared.keyspace.events.blocking_keys(),
             );
         }
         "memory" => {
@@ -249,7 +251,11 @@ fn section(ctx: &Ctx<'_>, name: &str, out: &mut String) {
             out.push_str("# Persistence\r\n");
             line(out, "loading", 0);
             line(out, "async_loading", 0);
-            line(out, "rdb_changes_since_last_save", 0);
+            line(
+                out,
+                "rdb_changes_since_last_save",
+                shared.stats.dirty.load(Ordering::Relaxed),
+            );
             line(out, "rdb_bgsave_in_progress", 0);
             line(out, "rdb_last_save_time", shared.started_ms / 1000);
             line(out, "rdb_last_bgsave_status", "ok");

@@ -17,21 +17,21 @@ use super::time::time;
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "1.0.0",
-        summary: "Get information and statistics about the server",
+        summary: "Returns information and statistics about the server.",
         complexity: "O(1)",
         history: &[
             ("7.0.0", "Added support for taking multiple section arguments."),
         ],
         tips: &["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
-        acl: &["dangerous"],
         args: &[
             a::string("section").opt().multi(),
         ],
+        acl: &["dangerous"],
         ..Command::new("info", -1, LOADING | STALE, (0, 0, 0), "server", info)
     },
     Command {
         since: "2.0.0",
-        summary: "A container for server configuration commands",
+        summary: "A container for server configuration commands.",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: CONFIG_SUBCOMMANDS,
@@ -39,7 +39,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Return the number of keys in the selected database",
+        summary: "Returns the number of keys in the database.",
         complexity: "O(1)",
         tips: &["request_policy:all_shards", "response_policy:agg_sum"],
         acl: &["keyspace"],
@@ -47,50 +47,50 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Remove all keys from the current database",
+        summary: "Remove all keys from the current database.",
         complexity: "O(N) where N is the number of keys in the selected database",
         history: &[
             ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
             ("6.2.0", "Added the `SYNC` flushing mode modifier."),
         ],
         tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        acl: &["keyspace", "dangerous"],
         args: &[
-            a::oneof("async", &[
-        a::pure("async", "ASYNC").since("4.0.0"),
-        a::pure("sync", "SYNC").since("6.2.0"),
-    ]).opt(),
+            a::oneof("flush-type", &[
+                a::pure("async", "ASYNC").since("4.0.0"),
+                a::pure("sync", "SYNC").since("6.2.0"),
+            ]).opt(),
         ],
+        acl: &["keyspace", "dangerous"],
         ..Command::new("flushdb", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
     },
     Command {
         since: "1.0.0",
-        summary: "Remove all keys from all databases",
+        summary: "Removes all keys from all databases.",
         complexity: "O(N) where N is the total number of keys in all databases",
         history: &[
             ("4.0.0", "Added the `ASYNC` flushing mode modifier."),
             ("6.2.0", "Added the `SYNC` flushing mode modifier."),
         ],
         tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        acl: &["keyspace", "dangerous"],
         args: &[
-            a::oneof("async", &[
-        a::pure("async", "ASYNC").since("4.0.0"),
-        a::pure("sync", "SYNC").since("6.2.0"),
-    ]).opt(),
+            a::oneof("flush-type", &[
+                a::pure("async", "ASYNC").since("4.0.0"),
+                a::pure("sync", "SYNC").since("6.2.0"),
+            ]).opt(),
         ],
+        acl: &["keyspace", "dangerous"],
         ..Command::new("flushall", -1, WRITE | EXCLUSIVE, (0, 0, 0), "server", flush)
     },
     Command {
         since: "2.6.0",
-        summary: "Return the current server time",
+        summary: "Returns the server time.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         ..Command::new("time", 1, LOADING | STALE | FAST, (0, 0, 0), "server", time)
     },
     Command {
         since: "1.0.0",
-        summary: "Get the UNIX time stamp of the last successful save to disk",
+        summary: "Returns the Unix timestamp of the last successful save to disk.",
         complexity: "O(1)",
         tips: &["nondeterministic_output"],
         acl: &["admin", "dangerous"],
@@ -98,16 +98,16 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Synchronously save the dataset to disk and then shut down the server",
+        summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
         complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
         history: &[
             ("7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."),
         ],
         args: &[
-            a::oneof("nosave_save", &[
-        a::pure("nosave", "NOSAVE"),
-        a::pure("save", "SAVE"),
-    ]).opt(),
+            a::oneof("save-selector", &[
+                a::pure("nosave", "NOSAVE"),
+                a::pure("save", "SAVE"),
+            ]).opt(),
             a::pure("now", "NOW").since("7.0.0").opt(),
             a::pure("force", "FORCE").since("7.0.0").opt(),
             a::pure("abort", "ABORT").since("7.0.0").opt(),
@@ -123,7 +123,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "A container for function commands",
+        summary: "A container for function commands.",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: FUNCTION_SUBCOMMANDS,
@@ -131,7 +131,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "4.0.0",
-        summary: "A container for memory diagnostics commands",
+        summary: "A container for memory diagnostics commands.",
         complexity: "Depends on subcommand.",
         handler: None,
         subcommands: MEMORY_SUBCOMMANDS,
@@ -139,7 +139,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Get array of Redis command details",
+        summary: "Returns detailed information about all commands.",
         complexity: "O(N) where N is the total number of Redis commands",
         tips: &["nondeterministic_output_order"],
         acl: &["connection"],
@@ -151,13 +151,13 @@ pub static COMMANDS: &[Command] = &[
 pub static CONFIG_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.0.0",
-        summary: "Get the values of configuration parameters",
+        summary: "Returns the effective values of configuration parameters.",
         complexity: "O(N) when N is the number of configuration parameters provided",
         history: &[(
             "7.0.0",
             "Added the ability to pass multiple pattern parameters in one call",
         )],
-        args: &[a::block("parameter", &[a::string("parameter")]).multi()],
+        args: &[a::string("parameter").multi()],
         ..Command::new(
             "get",
             -3,
@@ -169,18 +169,14 @@ pub static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Set configuration parameters to the given values",
+        summary: "Sets configuration parameters in-flight.",
         complexity: "O(N) when N is the number of configuration parameters provided",
         history: &[(
             "7.0.0",
             "Added the ability to set multiple parameters in one call.",
         )],
         tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
-        args: &[a::block(
-            "parameter_value",
-            &[a::string("parameter"), a::string("value")],
-        )
-        .multi()],
+        args: &[a::block("data", &[a::string("parameter"), a::string("value")]).multi()],
         ..Command::new(
             "set",
             -4,
@@ -192,8 +188,9 @@ pub static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Reset the stats returned by INFO",
+        summary: "Resets the server's statistics.",
         complexity: "O(1)",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
         ..Command::new(
             "resetstat",
             2,
@@ -205,7 +202,7 @@ pub static CONFIG_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "5.0.0",
-        summary: "Show helpful text about the different subcommands",
+        summary: "Returns helpful text about the different subcommands.",
         complexity: "O(1)",
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", config_help)
     },
@@ -214,15 +211,15 @@ pub static CONFIG_SUBCOMMANDS: &[Command] = &[
 pub static FUNCTION_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "7.0.0",
-        summary: "Deleting all functions",
+        summary: "Deletes all libraries and functions.",
         complexity: "O(N) where N is the number of functions deleted",
         tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
-        acl: &["scripting"],
         args: &[a::oneof(
-            "async",
+            "flush-type",
             &[a::pure("async", "ASYNC"), a::pure("sync", "SYNC")],
         )
         .opt()],
+        acl: &["scripting"],
         ..Command::new(
             "flush",
             -2,
@@ -234,7 +231,7 @@ pub static FUNCTION_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Show helpful text about the different subcommands",
+        summary: "Returns helpful text about the different subcommands.",
         complexity: "O(1)",
         acl: &["scripting"],
         ..Command::new(
@@ -251,15 +248,15 @@ pub static FUNCTION_SUBCOMMANDS: &[Command] = &[
 pub static MEMORY_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "4.0.0",
-        summary: "Estimate the memory usage of a key",
+        summary: "Estimates the memory usage of a key.",
         complexity: "O(N) where N is the number of samples.",
-        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
         args: &[a::key("key", 0), a::integer("count").tok("SAMPLES").opt()],
+        key_specs: &[KeySpec::new("RO", Begin::Index(2), Find::Range(0, 1, 0))],
         ..Command::new("usage", -3, READONLY, (2, 2, 1), "server", memory_usage)
     },
     Command {
         since: "4.0.0",
-        summary: "Show helpful text about the different subcommands",
+        summary: "Returns helpful text about the different subcommands.",
         complexity: "O(1)",
         ..Command::new("help", 2, LOADING | STALE, (0, 0, 0), "server", memory_help)
     },
@@ -268,7 +265,7 @@ pub static MEMORY_SUBCOMMANDS: &[Command] = &[
 pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     Command {
         since: "2.8.13",
-        summary: "Get total number of Redis commands",
+        summary: "Returns a count of commands.",
         complexity: "O(1)",
         acl: &["connection"],
         ..Command::new(
@@ -282,11 +279,11 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Get array of specific Redis command documentation",
+        summary: "Returns documentary information about one, multiple or all commands.",
         complexity: "O(N) where N is the number of commands to look up",
         tips: &["nondeterministic_output_order"],
-        acl: &["connection"],
         args: &[a::string("command-name").opt().multi()],
+        acl: &["connection"],
         ..Command::new(
             "docs",
             -2,
@@ -298,12 +295,13 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Extract keys given a full Redis command",
+        summary: "Extracts the key names from an arbitrary command.",
         complexity: "O(N) where N is the number of arguments to the command",
+        args: &[a::string("command"), a::string("arg").opt().multi()],
         acl: &["connection"],
         ..Command::new(
             "getkeys",
-            -4,
+            -3,
             LOADING | STALE,
             (0, 0, 0),
             "server",
@@ -312,12 +310,13 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Extract keys and access flags given a full Redis command",
+        summary: "Extracts the key names and access flags for an arbitrary command.",
         complexity: "O(N) where N is the number of arguments to the command",
+        args: &[a::string("command"), a::string("arg").opt().multi()],
         acl: &["connection"],
         ..Command::new(
             "getkeysandflags",
-            -4,
+            -3,
             LOADING | STALE,
             (0, 0, 0),
             "server",
@@ -326,15 +325,15 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "2.8.13",
-        summary: "Get array of specific Redis command details, or all when no argument is given.",
+        summary: "Returns information about one, multiple or all commands.",
         complexity: "O(N) where N is the number of commands to look up",
         history: &[(
             "7.0.0",
             "Allowed to be called with no argument to get info on all commands.",
         )],
         tips: &["nondeterministic_output_order"],
-        acl: &["connection"],
         args: &[a::string("command-name").opt().multi()],
+        acl: &["connection"],
         ..Command::new(
             "info",
             -2,
@@ -346,10 +345,9 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "7.0.0",
-        summary: "Get an array of Redis command names",
+        summary: "Returns a list of command names.",
         complexity: "O(N) where N is the total number of Redis commands",
         tips: &["nondeterministic_output_order"],
-        acl: &["connection"],
         args: &[a::oneof(
             "filterby",
             &[
@@ -360,6 +358,7 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
         )
         .tok("FILTERBY")
         .opt()],
+        acl: &["connection"],
         ..Command::new(
             "list",
             -2,
@@ -371,7 +370,7 @@ pub static COMMAND_SUBCOMMANDS: &[Command] = &[
     },
     Command {
         since: "5.0.0",
-        summary: "Show helpful text about the different subcommands",
+        summary: "Returns helpful text about the different subcommands.",
         complexity: "O(1)",
         acl: &["connection"],
         ..Command::new(

@@ -13,6 +13,7 @@ use crate::error::{CmdResult, Error, StreamError};
 use crate::protocol::raw::int_array;
 use crate::protocol::Reply;
 use crate::stream::group::nack::NackMode;
+use crate::stream::refs::outcome;
 use crate::stream::{Stream, StreamId};
 use bytes::Bytes;
 
@@ -30,7 +31,9 @@ pub(super) fn xack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let ids = ids.as_ref().map_err(Error::clone)?;
         Ok(ids.iter().filter(|&&id| g.ack(id)).count() as i64)
     })?;
-    Ok(Reply::Int(r.unwrap_or(0)))
+    let acked = r.unwrap_or(0);
+    ctx.dirty(acked as u64);
+    Ok(Reply::Int(acked))
 }
 
 pub(super) fn xackdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
@@ -58,6 +61,8 @@ pub(super) fn xackdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     if deleted {
         ctx.signal(key);
     }
+    // Not in Redis 8.0: each ID acknowledged counts once, as in XACK.
+    ctx.dirty(out.iter().filter(|&&o| o != outcome::MISSING).count() as u64);
     Ok(Reply::Raw(int_array(&out)))
 }
 
@@ -136,6 +141,8 @@ pub(super) fn xnack(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         // Released entries are claimable at once: wake XREADGROUP ... CLAIM readers.
         ctx.signal(key);
     }
+    // Not in Redis 8.0: each entry released counts, as an XCLAIM would.
+    ctx.dirty(released as u64);
     Ok(Reply::Int(released))
 }
 

@@ -345,7 +345,9 @@ pub(super) fn xadd(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         None => Ok(Reply::Nil),
         Some(id) => {
             if !duplicate {
+                // One change whatever the trim removed, as in Redis.
                 ctx.signal(key);
+                ctx.dirty(1);
             }
             Ok(id.to_reply())
         }

@@ -50,7 +50,10 @@ pub(super) fn xautoclaim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> 
     let (key, group, consumer) = (&args[1], &args[2], &args[3]);
     let (start, o) = parse_xautoclaim(args)?;
     let now = ctx.now_ms;
-    try_stream_mut(ctx, key, |s| {
+    // A consumer created, each entry claimed and each pending entry dropped
+    // because it was deleted count once each, as in Redis.
+    let mut changes = 0u64;
+    let reply = try_stream_mut(ctx, key, |s| {
         if s.groups.get(group).is_none() {
             return Err(no_key_or_group(key, group));
         }
@@ -62,9 +65,10 @@ pub(super) fn xautoclaim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> 
         }
         let Stream { log, groups, .. } = s;
         let g = groups.get_mut(group).expect("checked");
-        let (slot, _) = g.get_or_create_consumer(consumer, now);
+        let (slot, created) = g.get_or_create_consumer(consumer, now);
         g.touch_seen(slot, now);
         let r = g.autoclaim(start, slot, o, now, |id| log.get(id).is_some());
+        changes = created as u64 + (r.claimed.len() + r.deleted.len()) as u64;
         let mut out = ArrayBuf::with_capacity(64);
         for &id in &r.claimed {
             if o.justid {
@@ -79,5 +83,7 @@ pub(super) fn xautoclaim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> 
             Reply::Array(r.deleted.into_iter().map(|id| id.to_reply()).collect()),
         ]))
     })?
-    .ok_or_else(|| no_key_or_group(key, group))
+    .ok_or_else(|| no_key_or_group(key, group))?;
+    ctx.dirty(changes);
+    Ok(reply)
 }

@@ -23,6 +23,8 @@ pub(super) fn xcfgset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         // Clearing the tables is a write (WATCH sees it).
         ctx.signal(&args[1]);
     }
+    // Redis 8.6's XCFGSET (not in 8.0): a configuration set is one change.
+    ctx.dirty(1);
     Ok(Reply::status("OK"))
 }
 

@@ -85,22 +85,32 @@ pub(super) fn xclaim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     // Parsed first; a missing key or group is reported before a bad argument,
     // as Redis checks them first.
     let parsed = parse_xclaim(args, now);
-    try_stream_mut(ctx, key, |s| {
+    // Counted as Redis counts them: a consumer created, each entry claimed,
+    // each pending entry dropped because it was deleted, and LASTID moving
+    // the group when nothing else changed.
+    let mut changes = 0u64;
+    let reply = try_stream_mut(ctx, key, |s| {
         if s.groups.get(group).is_none() {
             return Err(no_key_or_group(key, group));
         }
         let a = parsed?;
         let Stream { log, groups, .. } = s;
         let g = groups.get_mut(group).expect("checked");
-        if a.last_id > g.last_id {
+        let moved = a.last_id > g.last_id;
+        if moved {
             g.last_id = a.last_id;
         }
-        let (slot, _) = g.get_or_create_consumer(consumer, now);
+        let (slot, created) = g.get_or_create_consumer(consumer, now);
+        changes += created as u64;
+        let mut dropped = 0;
         g.touch_seen(slot, now);
         let mut out = ArrayBuf::with_capacity(64);
         let mut n = 0;
         for id in a.ids {
             let entry = log.get(id);
+            if entry.is_none() && g.nack(id).is_some() {
+                dropped += 1;
+            }
             if g.claim(id, slot, &a.opts, now, entry.is_some()) {
                 n += 1;
                 match entry {
@@ -110,7 +120,13 @@ pub(super) fn xclaim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
                 }
             }
         }
+        changes += (n + dropped) as u64;
+        if moved && n + dropped == 0 {
+            changes += 1;
+        }
         Ok(Reply::Raw(out.finish(n)))
     })?
-    .ok_or_else(|| no_key_or_group(key, group))
+    .ok_or_else(|| no_key_or_group(key, group))?;
+    ctx.dirty(changes);
+    Ok(reply)
 }

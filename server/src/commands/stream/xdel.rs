@@ -9,6 +9,7 @@ use super::{missing_all, parse_ids, parse_ids_block, stream_mut, stream_ref};
 use crate::error::{CmdResult, Error};
 use crate::protocol::raw::int_array;
 use crate::protocol::Reply;
+use crate::stream::refs::outcome;
 use bytes::Bytes;
 
 pub(super) fn xdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
@@ -26,6 +27,7 @@ pub(super) fn xdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     .unwrap_or(0);
     if deleted > 0 {
         ctx.signal(&args[1]);
+        ctx.dirty(deleted as u64);
     }
     Ok(Reply::Int(deleted as i64))
 }
@@ -52,5 +54,7 @@ pub(super) fn xdelex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     if deleted {
         ctx.signal(key);
     }
+    // Redis 8.2 has XDELEX; 8.0 does not: each entry deleted counts, as in XDEL.
+    ctx.dirty(out.iter().filter(|&&o| o == outcome::DELETED).count() as u64);
     Ok(Reply::Raw(int_array(&out)))
 }

@@ -9,7 +9,7 @@
 //! the command again and get NOGROUP); as in Redis, no group command aborts
 //! transactions WATCHing the key, except XGROUP CREATE MKSTREAM creating it.
 
-use super::super::{is, parse_int, Ctx};
+use super::super::{help_reply, is, parse_int, Ctx};
 use super::{no_group_for_key, subcommand_syntax, try_stream_mut, wake};
 use crate::error::{CmdResult, Error, StreamError};
 use crate::keyspace::{Entry, Value};
@@ -48,6 +48,17 @@ fn parse_group_opts(args: &[Bytes], create: bool) -> CmdResult<GroupOpts> {
     Ok(o)
 }
 
+/// ENTRIESREAD above the stream's entries-added is taken as entries-added,
+/// as Redis 8.2.2 does (a group cannot have read more than was added);
+/// Redis 8.0 stores it as given (docs/compatibility.md).
+fn clamp_entries_read(n: i64, s: &Stream) -> i64 {
+    if n == INVALID_ENTRIES_READ {
+        n
+    } else {
+        n.min(s.entries_added().min(i64::MAX as u64) as i64)
+    }
+}
+
 fn key_must_exist() -> Error {
     StreamError::XgroupNoKey.into()
 }
@@ -83,13 +94,15 @@ pub(super) fn xgroup_create(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Repl
         };
         match existing {
             Some(s) => {
-                if !s.groups.create(group, id, o.entries_read) {
+                let entries_read = clamp_entries_read(o.entries_read, s);
+                if !s.groups.create(group, id, entries_read) {
                     return Err(Error::BusyGroup);
                 }
             }
             None => {
                 let mut s = Stream::new();
-                s.groups.create(group, id, o.entries_read);
+                let entries_read = clamp_entries_read(o.entries_read, &s);
+                s.groups.create(group, id, entries_read);
                 *slot = Some(Entry::new(Value::Stream(Box::new(s)), now));
                 created_key = true;
             }
@@ -99,6 +112,8 @@ pub(super) fn xgroup_create(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Repl
     if created_key {
         ctx.signal(key);
     }
+    // One change, the new stream of MKSTREAM included.
+    ctx.dirty(1);
     Ok(r)
 }
 
@@ -117,14 +132,16 @@ pub(super) fn xgroup_setid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply
         } else {
             id::parse_with_default(idarg, 0)?
         };
+        let entries_read = clamp_entries_read(o.entries_read, s);
         let g = s.groups.get_mut(group).expect("checked");
         g.last_id = id;
-        g.entries_read = o.entries_read;
+        g.entries_read = entries_read;
         Ok(Reply::OK)
     })?
     .ok_or_else(key_must_exist)?;
     // As in Redis, moving the group does not wake blocked readers: they see
     // the new position at the next XADD.
+    ctx.dirty(1);
     Ok(r)
 }
 
@@ -135,6 +152,7 @@ pub(super) fn xgroup_destroy(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Rep
     if destroyed {
         // Readers blocked on the group re-run and get NOGROUP.
         wake(ctx, key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(destroyed as i64))
 }
@@ -147,6 +165,7 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdRes
         None => Err(no_group_for_key(group, key)),
     })?
     .ok_or_else(key_must_exist)?;
+    ctx.dirty(created as u64);
     Ok(Reply::Int(created as i64))
 }
 
@@ -155,15 +174,16 @@ pub(super) fn xgroup_createconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdRes
 pub(super) fn xgroup_delconsumer(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let (key, group, consumer) = (&args[2], &args[3], &args[4]);
     let n = try_stream_mut(ctx, key, |s| match s.groups.get_mut(group) {
-        Some(g) => Ok(g.delete_consumer(consumer).unwrap_or(0)),
+        Some(g) => Ok(g.delete_consumer(consumer)),
         None => Err(no_group_for_key(group, key)),
     })?
     .ok_or_else(key_must_exist)?;
-    Ok(Reply::Int(n as i64))
+    // A consumer deleted is one change, whatever it had pending.
+    ctx.dirty(n.is_some() as u64);
+    Ok(Reply::Int(n.unwrap_or(0) as i64))
 }
 
 const XGROUP_HELP: &[&str] = &[
-    "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CREATE <key> <groupname> <id|$> [option]",
     "    Create a new consumer group. Options are:",
     "    * MKSTREAM",
@@ -178,12 +198,8 @@ const XGROUP_HELP: &[&str] = &[
     "    Remove the specified group.",
     "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
     "    Set the current group ID and entries_read counter.",
-    "HELP",
-    "    Prints this help.",
 ];
 
 pub(super) fn xgroup_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Array(
-        XGROUP_HELP.iter().map(|l| Reply::status(l)).collect(),
-    ))
+    Ok(help_reply("XGROUP", XGROUP_HELP))
 }

@@ -4,12 +4,12 @@
 //! and `XINFO HELP`
 //!
 //! XINFO STREAM, FULL or not, is assembled here in one place: the log's
-//! counters, the IDMP fields of a stream that uses IDMP (Redis 8.6), then
+//! counters, the six IDMP fields (Redis 8.6, on every stream), then
 //! either the first and last entries and the group count, or (FULL) the
 //! entries and every group with its PEL and consumers in Redis 7.4's
 //! layout (plus Redis 8.8's `nacked-count` for groups that used XNACK).
 
-use super::super::{is, parse_int, Ctx};
+use super::super::{help_reply, is, parse_int, Ctx};
 use super::{no_group_for_key, subcommand_syntax, try_stream_ref};
 use crate::error::{CmdResult, Error};
 use crate::protocol::Reply;
@@ -69,9 +69,14 @@ fn parse_xinfo_stream(args: &[Bytes]) -> CmdResult<StreamInfoArgs> {
 }
 
 pub(super) fn xinfo_stream(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
-    let a = parse_xinfo_stream(args)?;
     let now = ctx.now_ms;
-    try_stream_ref(ctx, &args[2], |s| Ok(stream_info(s, &a, now)))?.ok_or(Error::NoSuchKey)
+    // Redis's order: the key (missing, wrong type), then the options; a
+    // read-only command, so parsing after the lookup changes nothing.
+    try_stream_ref(ctx, &args[2], |s| {
+        let a = parse_xinfo_stream(args)?;
+        Ok(stream_info(s, &a, now))
+    })?
+    .ok_or(Error::NoSuchKey)
 }
 
 fn stream_info(s: &Stream, a: &StreamInfoArgs, now: u64) -> Reply {
@@ -84,18 +89,16 @@ fn stream_info(s: &Stream, a: &StreamInfoArgs, now: u64) -> Reply {
         kv("entries-added", Reply::Int(s.entries_added() as i64)),
         kv("recorded-first-entry-id", s.first_id().to_reply()),
     ];
-    // The six IDMP fields, only for a stream that uses IDMP (a stream used
-    // as in 7.x answers as 7.x does).
-    if s.idmp.active {
-        let i = s.idmp.info(now);
-        let n = |k: &'static str, v: u64| kv(k, Reply::Int(v as i64));
-        m.push(n("idmp-duration", i.duration as u64));
-        m.push(n("idmp-maxsize", i.maxsize as u64));
-        m.push(n("pids-tracked", i.pids_tracked));
-        m.push(n("iids-tracked", i.iids_tracked));
-        m.push(n("iids-added", i.iids_added));
-        m.push(n("iids-duplicates", i.iids_duplicates));
-    }
+    // The six IDMP fields (Redis 8.6), on every stream: 100/100/0/0/0/0
+    // on one that never used IDMP.
+    let i = s.idmp.info(now);
+    let n = |k: &'static str, v: u64| kv(k, Reply::Int(v as i64));
+    m.push(n("idmp-duration", i.duration as u64));
+    m.push(n("idmp-maxsize", i.maxsize as u64));
+    m.push(n("pids-tracked", i.pids_tracked));
+    m.push(n("iids-tracked", i.iids_tracked));
+    m.push(n("iids-added", i.iids_added));
+    m.push(n("iids-duplicates", i.iids_duplicates));
     let entry = |e: Option<EntryRef<'_>>| match e {
         Some(e) => {
             let mut v = Vec::new();
@@ -239,19 +242,14 @@ pub(super) fn xinfo_consumers(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Re
 }
 
 const XINFO_HELP: &[&str] = &[
-    "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "CONSUMERS <key> <groupname>",
     "    Show consumers of <groupname>.",
     "GROUPS <key>",
     "    Show the stream consumer groups.",
     "STREAM <key> [FULL [COUNT <count>]",
     "    Show information about the stream.",
-    "HELP",
-    "    Prints this help.",
 ];
 
 pub(super) fn xinfo_help(_ctx: &mut Ctx<'_>, _args: &[Bytes]) -> CmdResult<Reply> {
-    Ok(Reply::Array(
-        XINFO_HELP.iter().map(|l| Reply::status(l)).collect(),
-    ))
+    Ok(help_reply("XINFO", XINFO_HELP))
 }

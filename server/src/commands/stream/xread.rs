@@ -160,15 +160,31 @@ const MAX_BLOCK_MS: u64 = 1 << 40;
 pub(super) fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     let r = parse_read_args(args, false)?;
     let keys = r.keys(args);
-    let rerun = ctx.rerun.is_some();
+    // A blocked XREAD runs again as Redis 8.0 runs it (blocked.c
+    // `handleClientsBlockedOnKey`): only when a key that changed now holds a
+    // stream, and then as the whole command again, with the IDs `$` stood
+    // for when it blocked: every stream with new entries is served, in
+    // argument order, and another key of the wrong type is WRONGTYPE. The
+    // check right after blocking (no key changed yet) treats a key of
+    // another type as absent, as the run before it found none.
+    let lenient = match &ctx.rerun {
+        None => false,
+        Some(Rerun::KeysChanged(ready)) if ready.is_empty() => true,
+        Some(Rerun::KeysChanged(ready)) => {
+            let is_stream = |k: &Bytes| matches!(stream_ref(ctx, k, |_| ()), Ok(Some(())));
+            if !ready.iter().any(is_stream) {
+                // Not woken: keep waiting, with the same arguments.
+                return block_on(ctx, &r, args, args.to_vec());
+            }
+            false
+        }
+    };
     // Resolve every ID to "entries after this one" before reading anything.
-    // On a re-run after waking, a key that is no longer a stream is waited
-    // on again, as Redis does.
     let mut from = Vec::with_capacity(keys.len());
     for (key, idarg) in keys.iter().zip(r.ids(args)) {
         let info = match stream_ref(ctx, key, |s| (s.last_id(), s.last_live_id())) {
             Ok(v) => v,
-            Err(_) if rerun => None,
+            Err(_) if lenient => None,
             Err(e) => return Err(e),
         };
         let after = match &idarg[..] {
@@ -193,46 +209,46 @@ pub(super) fn xread(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let count = budget.stream_count(r.count);
         let got = match stream_ref(ctx, key, |s| s.read_after(key, after, count, &mut budget)) {
             Ok(v) => v.flatten(),
-            Err(_) if rerun => None,
+            Err(_) if lenient => None,
             Err(e) => return Err(e),
         };
         if let Some(reply) = got {
             served.push((key.clone(), reply));
         }
     }
-    if rerun && served.len() > 1 {
-        // A woken reader is served one stream, as Redis 7.0 serves a blocked
-        // XREAD from the key that became ready: the first key, in the order
-        // the keys changed, that has new entries for it (a key named twice is
-        // served once). With no such key (the check right after blocking),
-        // the first key in argument order that has entries.
-        let pick = match &ctx.rerun {
-            Some(Rerun::KeysChanged(ready)) => ready
-                .iter()
-                .find_map(|k| served.iter().position(|(s, _)| s == k))
-                .unwrap_or(0),
-            None => 0,
-        };
-        served.swap(0, pick);
-        served.truncate(1);
-    }
     if !served.is_empty() {
         return Ok(streams_reply(served, ctx.resp3()));
     }
+    // Wait, re-running with `$` made concrete (it meant the stream's last ID
+    // now, not at wake-up). `+` stays: as in Redis, a woken reader is served
+    // the last entry then.
+    let mut retry_args = args.to_vec();
+    for (j, after) in from.iter().enumerate() {
+        let at = r.streams_at + r.nstreams + j;
+        if &args[at][..] == b"$" {
+            retry_args[at] = after.to_bytes();
+        }
+    }
+    block_on(ctx, &r, args, retry_args)
+}
+
+/// Asks to wait on the keys (BLOCK given and allowed here) and run
+/// `retry_args` when one changes; the reply until then, and without BLOCK,
+/// is a null array.
+fn block_on(
+    ctx: &mut Ctx<'_>,
+    r: &ReadArgs,
+    args: &[Bytes],
+    retry_args: Vec<Bytes>,
+) -> CmdResult<Reply> {
     let Some(block) = r.block else {
         return Ok(Reply::NilArray);
     };
     if !ctx.may_block() {
         return Ok(Reply::NilArray);
     }
-    // Wait, re-running with the IDs made concrete (`$` and `+` meant the
-    // stream's state now, not at wake-up).
-    let mut retry_args = args.to_vec();
-    for (j, after) in from.iter().enumerate() {
-        retry_args[r.streams_at + r.nstreams + j] = after.to_bytes();
-    }
     ctx.block = Some(BlockRequest {
-        keys: keys.to_vec(),
+        keys: r.keys(args).to_vec(),
         // Zero, or too far away for a deadline, waits forever.
         timeout: (block > 0 && block < MAX_BLOCK_MS).then(|| Duration::from_millis(block)),
         retry_args,

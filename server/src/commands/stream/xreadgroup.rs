@@ -63,9 +63,12 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> 
             claim,
             now,
         };
-        let entries = stream_mut(ctx, key, |s| s.read_group(&read, key, &mut budget))?
+        let (entries, created) = stream_mut(ctx, key, |s| s.read_group(&read, key, &mut budget))?
             .and_then(Result::ok)
             .ok_or_else(|| no_group(key, group))?;
+        // As Redis counts: a consumer created, and a stream that delivered
+        // new entries (a history read changes nothing), one change each.
+        ctx.dirty(created as u64 + (from == NEW_ENTRIES && entries.is_some()) as u64);
         if let Some(entries) = entries {
             served.push((key.clone(), entries));
         }

@@ -34,6 +34,11 @@ pub(super) fn xsetid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     }
     // Parsed; the checks against the stream come next, then the change.
     let r = stream_mut(ctx, &args[1], |s| -> CmdResult<()> {
+        // Redis 7.2+: even an empty stream may not go below an ID it deleted
+        // (7.0 let an empty stream's last ID go anywhere).
+        if id < s.max_deleted_entry_id() {
+            return Err(StreamError::XsetidBelowCurrentMaxDeleted.into());
+        }
         if !s.is_empty() {
             let top = s.last_live_id().unwrap_or_default();
             if id < top {
@@ -59,6 +64,7 @@ pub(super) fn xsetid(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         Some(r) => {
             r?;
             ctx.signal(&args[1]);
+            ctx.dirty(1);
             Ok(Reply::OK)
         }
     }

@@ -18,6 +18,7 @@ pub(super) fn xtrim(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     .unwrap_or(0);
     if removed > 0 {
         ctx.signal(&args[1]);
+        ctx.dirty(removed as u64);
     }
     Ok(Reply::Int(removed as i64))
 }

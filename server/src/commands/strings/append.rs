@@ -40,5 +40,6 @@ pub(super) fn append(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         }
     })?;
     ctx.signal(key);
+    ctx.dirty(1);
     Ok(Reply::Int(len as i64))
 }

@@ -20,6 +20,7 @@ pub(super) fn getdel(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     Ok(match old {
         Some(v) => {
             ctx.signal(key);
+            ctx.dirty(1);
             Reply::Bulk(v)
         }
         None => Reply::Nil,

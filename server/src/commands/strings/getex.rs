@@ -43,6 +43,7 @@ pub(super) fn getex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     })?;
     if changed {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(v.map_or(Reply::Nil, Reply::Bulk))
 }

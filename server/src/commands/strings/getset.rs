@@ -24,5 +24,6 @@ pub(super) fn getset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         Ok::<_, Error>(old)
     })?;
     ctx.signal(key);
+    ctx.dirty(1);
     Ok(old.map_or(Reply::Nil, Reply::Bulk))
 }

@@ -62,6 +62,7 @@ pub(super) fn incr(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         Ok::<_, Error>(n)
     })?;
     ctx.signal(key);
+    ctx.dirty(1);
     Ok(Reply::Int(n))
 }
 
@@ -97,5 +98,6 @@ pub(super) fn incrbyfloat(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply>
         Ok(text)
     })?;
     ctx.signal(key);
+    ctx.dirty(1);
     Ok(Reply::Bulk(out))
 }

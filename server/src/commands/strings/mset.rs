@@ -28,5 +28,7 @@ pub(super) fn mset(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         db.insert(&kv[0], Entry::new(Value::Str(v), now), now);
         ctx.signal(&kv[0]);
     }
+    // Redis counts the pairs, a key given twice included.
+    ctx.dirty((args.len() as u64 - 1) / 2);
     Ok(if nx { Reply::Int(1) } else { Reply::OK })
 }

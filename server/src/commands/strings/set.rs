@@ -42,6 +42,7 @@ pub(super) fn set(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     })?;
     if done {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(if o.get {
         old.map_or(Reply::Nil, Reply::Bulk)

@@ -21,5 +21,6 @@ pub(super) fn setex(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         now,
     );
     ctx.signal(key);
+    ctx.dirty(1);
     Ok(Reply::OK)
 }

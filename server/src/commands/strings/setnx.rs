@@ -21,6 +21,7 @@ pub(super) fn setnx(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     });
     if done {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(done as i64))
 }

@@ -68,6 +68,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
     })?;
     if changed {
         ctx.signal(key);
+        ctx.dirty(1);
     }
     Ok(Reply::Int(len as i64))
 }

@@ -1,8 +1,11 @@
 //! The COMMAND INFO / COMMAND DOCS rows of the string family: arity,
 //! flags, key positions and documentation of each command, with the handler
-//! that serves it. The texts are Redis 7.0's (`src/commands/*.json`);
-//! COMMAND DOCS is compared with Redis's byte for byte, so a row changes
-//! only when Redis's does.
+//! that serves it. The documentation fields are generated from Redis
+//! 8.0.2's `src/commands/*.json` as Redis's own
+//! `utils/generate-command-code.py` reads them (argument names and
+//! `display` lowercased, tokens uppercased); COMMAND INFO and COMMAND DOCS
+//! are compared with Redis's byte for byte, so a row changes only when
+//! Redis's does.
 
 use super::{
     append, get, getdel, getex, getrange, getset, incr, mget, mset, set, setex, setnx, setrange,
@@ -14,7 +17,7 @@ use crate::commands::{flags::*, Command};
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "1.0.0",
-        summary: "Get the value of a key",
+        summary: "Returns the string value of a key.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -27,7 +30,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Set the string value of a key",
+        summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
         complexity: "O(1)",
         history: &[
             ("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."),
@@ -43,25 +46,28 @@ pub static COMMANDS: &[Command] = &[
             a::key("key", 0),
             a::string("value"),
             a::oneof("condition", &[
-        a::pure("nx", "NX"),
-        a::pure("xx", "XX"),
-    ]).since("2.6.12").opt(),
+                a::pure("nx", "NX"),
+                a::pure("xx", "XX"),
+            ]).since("2.6.12").opt(),
             a::pure("get", "GET").since("6.2.0").opt(),
             a::oneof("expiration", &[
-        a::integer("seconds").tok("EX").since("2.6.12"),
-        a::integer("milliseconds").tok("PX").since("2.6.12"),
-        a::unix_time("unix-time-seconds").tok("EXAT").since("6.2.0"),
-        a::unix_time("unix-time-milliseconds").tok("PXAT").since("6.2.0"),
-        a::pure("keepttl", "KEEPTTL").since("6.0.0"),
-    ]).opt(),
+                a::integer("seconds").tok("EX").since("2.6.12"),
+                a::integer("milliseconds").tok("PX").since("2.6.12"),
+                a::unix_time("unix-time-seconds").tok("EXAT").since("6.2.0"),
+                a::unix_time("unix-time-milliseconds").tok("PXAT").since("6.2.0"),
+                a::pure("keepttl", "KEEPTTL").since("6.0.0"),
+            ]).opt(),
         ],
         getkeys: Some(docs::set_keys),
         ..Command::new("set", -3, WRITE | DENYOOM, (1, 1, 1), "string", set::set)
     },
     Command {
         since: "1.0.0",
-        summary: "Set the value of a key, only if the key does not exist",
+        summary: "Set the string value of a key only when the key doesn't exist.",
         complexity: "O(1)",
+        doc_flags: &["deprecated"],
+        deprecated_since: "2.6.12",
+        replaced_by: "`SET` with the `NX` argument",
         acl: &["string"],
         key_specs: &[
             KeySpec::new("OW insert", Begin::Index(1), Find::Range(0, 1, 0)),
@@ -74,8 +80,11 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Set the value and expiration of a key",
+        summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
         complexity: "O(1)",
+        doc_flags: &["deprecated"],
+        deprecated_since: "2.6.12",
+        replaced_by: "`SET` with the `EX` argument",
         acl: &["string"],
         key_specs: &[
             KeySpec::new("OW update", Begin::Index(1), Find::Range(0, 1, 0)),
@@ -89,8 +98,11 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.6.0",
-        summary: "Set the value and expiration in milliseconds of a key",
+        summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
         complexity: "O(1)",
+        doc_flags: &["deprecated"],
+        deprecated_since: "2.6.12",
+        replaced_by: "`SET` with the `PX` argument",
         acl: &["string"],
         key_specs: &[
             KeySpec::new("OW update", Begin::Index(1), Find::Range(0, 1, 0)),
@@ -104,7 +116,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Get the value of a key and delete the key",
+        summary: "Returns the string value of a key after deleting the key.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -117,7 +129,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "6.2.0",
-        summary: "Get the value of a key and optionally set its expiration",
+        summary: "Returns the string value of a key after setting its expiration time.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -126,18 +138,18 @@ pub static COMMANDS: &[Command] = &[
         args: &[
             a::key("key", 0),
             a::oneof("expiration", &[
-        a::integer("seconds").tok("EX"),
-        a::integer("milliseconds").tok("PX"),
-        a::unix_time("unix-time-seconds").tok("EXAT"),
-        a::unix_time("unix-time-milliseconds").tok("PXAT"),
-        a::pure("persist", "PERSIST"),
-    ]).opt(),
+                a::integer("seconds").tok("EX"),
+                a::integer("milliseconds").tok("PX"),
+                a::unix_time("unix-time-seconds").tok("EXAT"),
+                a::unix_time("unix-time-milliseconds").tok("PXAT"),
+                a::pure("persist", "PERSIST"),
+            ]).opt(),
         ],
         ..Command::new("getex", -2, WRITE | FAST, (1, 1, 1), "string", getex::getex)
     },
     Command {
         since: "1.0.0",
-        summary: "Set the string value of a key and return its old value",
+        summary: "Returns the previous string value of a key after setting it to a new value.",
         complexity: "O(1)",
         doc_flags: &["deprecated"],
         deprecated_since: "6.2.0",
@@ -154,7 +166,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Get the values of all the given keys",
+        summary: "Atomically returns the string values of one or more keys.",
         complexity: "O(N) where N is the number of keys to retrieve.",
         tips: &["request_policy:multi_shard"],
         acl: &["string"],
@@ -168,7 +180,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.1",
-        summary: "Set multiple keys to multiple values",
+        summary: "Atomically creates or modifies the string values of one or more keys.",
         complexity: "O(N) where N is the number of keys to set.",
         tips: &["request_policy:multi_shard", "response_policy:all_succeeded"],
         acl: &["string"],
@@ -176,33 +188,32 @@ pub static COMMANDS: &[Command] = &[
             KeySpec::new("OW update", Begin::Index(1), Find::Range(-1, 2, 0)),
         ],
         args: &[
-            a::block("key_value", &[
-        a::key("key", 0),
-        a::string("value"),
-    ]).multi(),
+            a::block("data", &[
+                a::key("key", 0),
+                a::string("value"),
+            ]).multi(),
         ],
         ..Command::new("mset", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset::mset)
     },
     Command {
         since: "1.0.1",
-        summary: "Set multiple keys to multiple values, only if none of the keys exist",
+        summary: "Atomically modifies the string values of one or more keys only when all keys don't exist.",
         complexity: "O(N) where N is the number of keys to set.",
-        tips: &["request_policy:multi_shard", "response_policy:agg_min"],
         acl: &["string"],
         key_specs: &[
             KeySpec::new("OW insert", Begin::Index(1), Find::Range(-1, 2, 0)),
         ],
         args: &[
-            a::block("key_value", &[
-        a::key("key", 0),
-        a::string("value"),
-    ]).multi(),
+            a::block("data", &[
+                a::key("key", 0),
+                a::string("value"),
+            ]).multi(),
         ],
         ..Command::new("msetnx", -3, WRITE | DENYOOM | EXCLUSIVE, (1, -1, 2), "string", mset::mset)
     },
     Command {
         since: "1.0.0",
-        summary: "Increment the integer value of a key by one",
+        summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -215,7 +226,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Decrement the integer value of a key by one",
+        summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -228,7 +239,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Increment the integer value of a key by the given amount",
+        summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -242,7 +253,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Decrement the integer value of a key by the given number",
+        summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -256,7 +267,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.6.0",
-        summary: "Increment the float value of a key by the given amount",
+        summary: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -270,7 +281,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Append a value to a key",
+        summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
         complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
         acl: &["string"],
         key_specs: &[
@@ -284,7 +295,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Get the length of the value stored in a key",
+        summary: "Returns the length of a string value.",
         complexity: "O(1)",
         acl: &["string"],
         key_specs: &[
@@ -297,7 +308,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.4.0",
-        summary: "Get a substring of the string stored at a key",
+        summary: "Returns a substring of the string stored at a key.",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
         acl: &["string"],
         key_specs: &[
@@ -312,7 +323,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.0.0",
-        summary: "Get a substring of the string stored at a key",
+        summary: "Returns a substring from a string value.",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
         doc_flags: &["deprecated"],
         deprecated_since: "2.0.0",
@@ -330,7 +341,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Overwrite part of a string at key starting at the specified offset",
+        summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
         complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
         acl: &["string"],
         key_specs: &[

@@ -43,7 +43,7 @@ pub fn unwatch_all(shared: &Shared, client: &mut Client) {
         }
     }
     client.watched.clear();
-    client.info.watching.store(false, Ordering::Relaxed);
+    client.info.watched_keys.store(0, Ordering::Relaxed);
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::watch::{unwatch, watch};
 pub static COMMANDS: &[Command] = &[
     Command {
         since: "1.2.0",
-        summary: "Mark the start of a transaction block",
+        summary: "Starts a transaction.",
         complexity: "O(1)",
         acl: &["transaction"],
         ..Command::new(
@@ -26,7 +26,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "1.2.0",
-        summary: "Execute all commands issued after MULTI",
+        summary: "Executes all commands in a transaction.",
         complexity: "Depends on commands in the transaction",
         acl: &["transaction"],
         ..Command::new(
@@ -40,7 +40,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.0.0",
-        summary: "Discard all commands issued after MULTI",
+        summary: "Discards a transaction.",
         complexity: "O(N), when N is the number of queued commands",
         acl: &["transaction"],
         ..Command::new(
@@ -54,11 +54,11 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
+        summary: "Monitors changes to keys to determine the execution of a transaction.",
         complexity: "O(1) for every key.",
+        args: &[a::key("key", 0).multi()],
         acl: &["transaction"],
         key_specs: &[KeySpec::new("RO", Begin::Index(1), Find::Range(-1, 1, 0))],
-        args: &[a::key("key", 0).multi()],
         ..Command::new(
             "watch",
             -2,
@@ -70,7 +70,7 @@ pub static COMMANDS: &[Command] = &[
     },
     Command {
         since: "2.2.0",
-        summary: "Forget about all watched keys",
+        summary: "Forgets about watched keys of a transaction.",
         complexity: "O(1)",
         acl: &["transaction"],
         ..Command::new(

@@ -33,7 +33,10 @@ pub(super) fn watch(ctx: &mut Ctx<'_>, args: &[Bytes]) -> CmdResult<Reply> {
         let live = ctx.db().exists(&key, ctx.now_ms);
         ctx.client.watched.push((db, key, live));
     }
-    ctx.client.info.watching.store(true, Ordering::Relaxed);
+    ctx.client
+        .info
+        .watched_keys
+        .store(ctx.client.watched.len(), Ordering::Relaxed);
     Ok(Reply::OK)
 }
 

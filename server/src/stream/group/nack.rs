@@ -204,12 +204,18 @@ impl Group {
     }
 
     /// Claims `id` for `slot` as XREADGROUP CLAIM does: the caller has just
-    /// sent it. The count goes up by one (`delivery_count++`: unsigned, so a
-    /// FATAL count becomes LLONG_MAX + 1 and reads back negative, as in
-    /// Redis) and the delivery time becomes `now`.
+    /// sent it. The count goes up by one, except that a FATAL count
+    /// (LLONG_MAX, the poison marker) stays there rather than wrapping to
+    /// LLONG_MIN (the reading of Redis 8.x; XCLAIM, XAUTOCLAIM and
+    /// history re-reads still wrap, as Redis 8.0 does); the delivery time
+    /// becomes `now`.
     pub fn claim_delivered(&mut self, id: StreamId, slot: u32, now: u64) {
         let Some(n) = self.nack(id) else { return };
-        let count = n.count.wrapping_add(1);
+        let count = if n.count == FATAL_COUNT {
+            FATAL_COUNT
+        } else {
+            n.count.wrapping_add(1)
+        };
         self.reassign(id, n, slot, now, count);
         self.consumer_mut(slot).active_time = now as i64;
     }
@@ -353,16 +359,23 @@ mod tests {
     }
 
     #[test]
-    fn fatal_count_wraps_past_llong_max_when_claimed() {
+    fn fatal_count_stays_at_llong_max_when_claimed() {
         let (mut g, slot) = group(2, 10);
         g.xnack(id(1), NackMode::Fatal, None, false, true);
         assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
         g.claim_delivered(id(1), slot, 20);
-        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MIN);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
+        g.claim_delivered(id(1), slot, 30);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
         g.check_invariants();
+        // Just below the marker a claim still adds one.
+        g.xnack(id(1), NackMode::Silent, None, false, true);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX - 1);
+        g.claim_delivered(id(1), slot, 40);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
         // SILENT takes one off a big count; RETRYCOUNT brings it back down.
         g.xnack(id(1), NackMode::Silent, None, false, true);
-        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX);
+        assert_eq!(count_value(g.nack(id(1)).unwrap().count), i64::MAX - 1);
         g.xnack(id(1), NackMode::Fail, Some(3), false, true);
         assert_eq!(g.nack(id(1)).unwrap().count, 3);
         g.xnack(id(2), NackMode::Fail, Some(u32::MAX as u64), false, true);

@@ -4,8 +4,11 @@
 //!
 //! Rows of Redis 8.x commands (XACKDEL 8.2.0, XNACK 8.8.0) come from the
 //! front matter of redis/docs `content/commands/*.md` (the released
-//! commands' docs; fields Redis 7.0's COMMAND DOCS does not have, like
-//! `display_text`, are left out as for every other command).
+//! commands' docs), shown in Redis 8.0's COMMAND DOCS layout. Rows of the
+//! commands Redis 8.0 has are generated from Redis 8.0.2's
+//! `src/commands/*.json`, as for every family; where Sluice serves a newer
+//! option of such a command, the row adds its argument, marked with a
+//! comment, and docs/compatibility.md lists it.
 
 use crate::commands::docs::{self, arg as a, Begin, Find, KeySpec};
 use crate::commands::flags::*;
@@ -24,7 +27,7 @@ pub const XGROUP_SUBCOMMANDS: &[Command] = &[
 
 pub const XGROUP: Command = Command {
     since: "5.0.0",
-    summary: "A container for consumer groups commands",
+    summary: "A container for consumer groups commands.",
     complexity: "Depends on subcommand.",
     handler: None,
     subcommands: XGROUP_SUBCOMMANDS,
@@ -33,7 +36,7 @@ pub const XGROUP: Command = Command {
 
 pub const XGROUP_CREATE: Command = Command {
     since: "5.0.0",
-    summary: "Create a consumer group.",
+    summary: "Creates a consumer group.",
     complexity: "O(1)",
     history: &[("7.0.0", "Added the `entries_read` named argument.")],
     acl: &["stream"],
@@ -44,10 +47,13 @@ pub const XGROUP_CREATE: Command = Command {
     )],
     args: &[
         a::key("key", 0),
-        a::string("groupname"),
-        a::oneof("id", &[a::string("id"), a::pure("new_id", "$")]),
+        a::string("group"),
+        a::oneof("id-selector", &[a::string("id"), a::pure("new-id", "$")]),
         a::pure("mkstream", "MKSTREAM").opt(),
-        a::integer("entries_read").tok("ENTRIESREAD").opt(),
+        a::integer("entriesread")
+            .tok("ENTRIESREAD")
+            .display("entries-read")
+            .opt(),
     ],
     ..Command::new(
         "create",
@@ -61,7 +67,7 @@ pub const XGROUP_CREATE: Command = Command {
 
 pub const XGROUP_SETID: Command = Command {
     since: "5.0.0",
-    summary: "Set a consumer group to an arbitrary last delivered ID value.",
+    summary: "Sets the last-delivered ID of a consumer group.",
     complexity: "O(1)",
     history: &[("7.0.0", "Added the optional `entries_read` argument.")],
     acl: &["stream"],
@@ -72,9 +78,12 @@ pub const XGROUP_SETID: Command = Command {
     )],
     args: &[
         a::key("key", 0),
-        a::string("groupname"),
-        a::oneof("id", &[a::string("id"), a::pure("new_id", "$")]),
-        a::integer("entries_read").tok("ENTRIESREAD").opt(),
+        a::string("group"),
+        a::oneof("id-selector", &[a::string("id"), a::pure("new-id", "$")]),
+        a::integer("entriesread")
+            .tok("ENTRIESREAD")
+            .display("entries-read")
+            .opt(),
     ],
     ..Command::new(
         "setid",
@@ -88,7 +97,7 @@ pub const XGROUP_SETID: Command = Command {
 
 pub const XGROUP_DESTROY: Command = Command {
     since: "5.0.0",
-    summary: "Destroy a consumer group.",
+    summary: "Destroys a consumer group.",
     complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
     acl: &["stream"],
     key_specs: &[KeySpec::new(
@@ -96,7 +105,7 @@ pub const XGROUP_DESTROY: Command = Command {
         Begin::Index(2),
         Find::Range(0, 1, 0),
     )],
-    args: &[a::key("key", 0), a::string("groupname")],
+    args: &[a::key("key", 0), a::string("group")],
     ..Command::new(
         "destroy",
         4,
@@ -109,7 +118,7 @@ pub const XGROUP_DESTROY: Command = Command {
 
 pub const XGROUP_CREATECONSUMER: Command = Command {
     since: "6.2.0",
-    summary: "Create a consumer in a consumer group.",
+    summary: "Creates a consumer in a consumer group.",
     complexity: "O(1)",
     acl: &["stream"],
     key_specs: &[KeySpec::new(
@@ -117,11 +126,7 @@ pub const XGROUP_CREATECONSUMER: Command = Command {
         Begin::Index(2),
         Find::Range(0, 1, 0),
     )],
-    args: &[
-        a::key("key", 0),
-        a::string("groupname"),
-        a::string("consumername"),
-    ],
+    args: &[a::key("key", 0), a::string("group"), a::string("consumer")],
     ..Command::new(
         "createconsumer",
         5,
@@ -134,7 +139,7 @@ pub const XGROUP_CREATECONSUMER: Command = Command {
 
 pub const XGROUP_DELCONSUMER: Command = Command {
     since: "5.0.0",
-    summary: "Delete a consumer from a consumer group.",
+    summary: "Deletes a consumer from a consumer group.",
     complexity: "O(1)",
     acl: &["stream"],
     key_specs: &[KeySpec::new(
@@ -142,11 +147,7 @@ pub const XGROUP_DELCONSUMER: Command = Command {
         Begin::Index(2),
         Find::Range(0, 1, 0),
     )],
-    args: &[
-        a::key("key", 0),
-        a::string("groupname"),
-        a::string("consumername"),
-    ],
+    args: &[a::key("key", 0), a::string("group"), a::string("consumer")],
     ..Command::new(
         "delconsumer",
         5,
@@ -159,7 +160,7 @@ pub const XGROUP_DELCONSUMER: Command = Command {
 
 pub const XGROUP_HELP: Command = Command {
     since: "5.0.0",
-    summary: "Show helpful text about the different subcommands",
+    summary: "Returns helpful text about the different subcommands.",
     complexity: "O(1)",
     acl: &["stream"],
     ..Command::new(
@@ -174,10 +175,10 @@ pub const XGROUP_HELP: Command = Command {
 
 pub const XREADGROUP: Command = Command {
     since: "5.0.0",
-    summary: "Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.",
+    summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.",
     complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
-    // 7.0.15's docs plus MAXCOUNT/MAXSIZE (8.10.0, after COUNT, as on the
-    // redis.io XREADGROUP page) and CLAIM (8.4.0, after BLOCK: redis
+    // Redis 8.0.2's docs plus MAXCOUNT/MAXSIZE (8.10.0, after COUNT, as on
+    // the redis.io XREADGROUP page) and CLAIM (8.4.0, after BLOCK: redis
     // unstable `src/commands/xreadgroup.json`, redis/docs xreadgroup.md).
     // The history line is XREAD's (xread.json, 8.10.0): no stored
     // xreadgroup.json of 8.10 shows its own, and the options came together.
@@ -187,10 +188,10 @@ pub const XREADGROUP: Command = Command {
         KeySpec::new("RO access", Begin::Keyword("STREAMS", 4), Find::Range(-1, 1, 2)),
     ],
     args: &[
-        a::block("group_consumer", &[
-    a::string("group"),
-    a::string("consumer"),
-]).tok("GROUP"),
+        a::block("group-block", &[
+            a::string("group"),
+            a::string("consumer"),
+        ]).tok("GROUP"),
         a::integer("count").tok("COUNT").opt(),
         a::integer("maxcount").tok("MAXCOUNT").since("8.10.0").opt(),
         a::integer("maxsize").tok("MAXSIZE").since("8.10.0").opt(),
@@ -198,9 +199,9 @@ pub const XREADGROUP: Command = Command {
         a::integer("min-idle-time").tok("CLAIM").since("8.4.0").opt(),
         a::pure("noack", "NOACK").opt(),
         a::block("streams", &[
-    a::key("key", 0).multi(),
-    a::string("id").multi(),
-]).tok("STREAMS"),
+            a::key("key", 0).multi(),
+            a::string("id").multi(),
+        ]).tok("STREAMS"),
     ],
     getkeys: Some(docs::xread_keys),
     ..Command::new("xreadgroup", -7, WRITE | BLOCKING | MOVABLE_KEYS, (0, 0, 0), "stream", xreadgroup::xreadgroup)
@@ -208,7 +209,7 @@ pub const XREADGROUP: Command = Command {
 
 pub const XACK: Command = Command {
     since: "5.0.0",
-    summary: "Marks a pending message as correctly processed, effectively removing it from the pending entries list of the consumer group. Return value of the command is the number of messages successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.",
+    summary: "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.",
     complexity: "O(1) for each message ID processed.",
     acl: &["stream"],
     key_specs: &[
@@ -265,7 +266,7 @@ pub const XNACK: Command = Command {
 
 pub const XPENDING: Command = Command {
     since: "5.0.0",
-    summary: "Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.",
+    summary: "Returns the information and entries from a stream consumer group's pending entries list.",
     complexity: "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.",
     history: &[
         ("6.2.0", "Added the `IDLE` option and exclusive range intervals."),
@@ -279,19 +280,19 @@ pub const XPENDING: Command = Command {
         a::key("key", 0),
         a::string("group"),
         a::block("filters", &[
-    a::integer("min-idle-time").tok("IDLE").since("6.2.0").opt(),
-    a::string("start"),
-    a::string("end"),
-    a::integer("count"),
-    a::string("consumer").opt(),
-]).opt(),
+            a::integer("min-idle-time").tok("IDLE").since("6.2.0").opt(),
+            a::string("start"),
+            a::string("end"),
+            a::integer("count"),
+            a::string("consumer").opt(),
+        ]).opt(),
     ],
     ..Command::new("xpending", -3, READONLY, (1, 1, 1), "stream", xpending::xpending)
 };
 
 pub const XCLAIM: Command = Command {
     since: "5.0.0",
-    summary: "Changes (or acquires) ownership of a message in a consumer group, as if the message was delivered to the specified consumer.",
+    summary: "Changes, or acquires, ownership of a message in a consumer group, as if the message was delivered a consumer group member.",
     complexity: "O(log N) with N being the number of messages in the PEL of the consumer group.",
     tips: &["nondeterministic_output"],
     acl: &["stream"],
@@ -309,14 +310,14 @@ pub const XCLAIM: Command = Command {
         a::integer("count").tok("RETRYCOUNT").opt(),
         a::pure("force", "FORCE").opt(),
         a::pure("justid", "JUSTID").opt(),
-        a::string("id").tok("LASTID").opt(),
+        a::string("lastid").tok("LASTID").opt(),
     ],
     ..Command::new("xclaim", -6, WRITE | FAST, (1, 1, 1), "stream", xclaim::xclaim)
 };
 
 pub const XAUTOCLAIM: Command = Command {
     since: "6.2.0",
-    summary: "Changes (or acquires) ownership of messages in a consumer group, as if the messages were delivered to the specified consumer.",
+    summary: "Changes, or acquires, ownership of messages in a consumer group, as if the messages were delivered to as consumer group member.",
     complexity: "O(1) if COUNT is small.",
     history: &[
         ("7.0.0", "Added an element to the reply array, containing deleted entries the command cleared from the PEL"),
@@ -341,7 +342,7 @@ pub const XAUTOCLAIM: Command = Command {
 /// The XINFO GROUPS row (for the XINFO container).
 pub const XINFO_GROUPS: Command = Command {
     since: "5.0.0",
-    summary: "List the consumer groups of a stream",
+    summary: "Returns a list of the consumer groups of a stream.",
     complexity: "O(1)",
     history: &[("7.0.0", "Added the `entries-read` and `lag` fields")],
     acl: &["stream"],
@@ -364,8 +365,12 @@ pub const XINFO_GROUPS: Command = Command {
 /// The XINFO CONSUMERS row (for the XINFO container).
 pub const XINFO_CONSUMERS: Command = Command {
     since: "5.0.0",
-    summary: "List the consumers in a consumer group",
+    summary: "Returns a list of the consumers in a consumer group.",
     complexity: "O(1)",
+    history: &[(
+        "7.2.0",
+        "Added the `inactive` field, and changed the meaning of `idle`.",
+    )],
     tips: &["nondeterministic_output"],
     acl: &["stream"],
     key_specs: &[KeySpec::new(
@@ -373,7 +378,7 @@ pub const XINFO_CONSUMERS: Command = Command {
         Begin::Index(2),
         Find::Range(0, 1, 0),
     )],
-    args: &[a::key("key", 0), a::string("groupname")],
+    args: &[a::key("key", 0), a::string("group")],
     ..Command::new(
         "consumers",
         4,

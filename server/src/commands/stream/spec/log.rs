@@ -4,22 +4,25 @@
 //!
 //! Rows of Redis 8.x commands (XDELEX 8.2.0, XCFGSET 8.6.0) come from the
 //! front matter of redis/docs `content/commands/*.md` (the released
-//! commands' docs; fields Redis 7.0's COMMAND DOCS does not have, like
-//! `display_text`, are left out as for every other command).
+//! commands' docs), shown in Redis 8.0's COMMAND DOCS layout. Rows of the
+//! commands Redis 8.0 has are generated from Redis 8.0.2's
+//! `src/commands/*.json`, as for every family; where Sluice serves a newer
+//! option of such a command, the row adds its argument, marked with a
+//! comment, and docs/compatibility.md lists it.
 
 use crate::commands::docs::{self, arg as a, Begin, Find, KeySpec};
 use crate::commands::flags::*;
 use crate::commands::stream::{xadd, xcfgset, xdel, xinfo, xlen, xrange, xread, xsetid, xtrim};
 use crate::commands::Command;
 
-// Redis 7.0.15's docs, plus the Redis 8.x arguments Sluice implements:
+// Redis 8.0.2's docs, plus the newer arguments Sluice implements:
 // `KEEPREF | DELREF | ACKED` (8.2.0) and `IDMPAUTO pid | IDMP pid iid`
 // (8.6.0), named and placed as in redis/docs `content/commands/xadd.md`
 // (PR #2637). The `since` of each new argument is its release (the
 // upstream front matter has none on these two; Sluice states it).
 pub const XADD: Command = Command {
     since: "5.0.0",
-    summary: "Appends a new entry to a stream",
+    summary: "Appends a new message to a stream. Creates the key if it doesn't exist.",
     complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
     history: &[
         ("6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."),
@@ -33,7 +36,7 @@ pub const XADD: Command = Command {
     args: &[
         a::key("key", 0),
         a::pure("nomkstream", "NOMKSTREAM").since("6.2.0").opt(),
-        // Redis 8.x arguments (see the XADD row's comment).
+        // Newer than the reference 8.0 (see the XADD row's comment).
         a::oneof("condition", &[
             a::pure("keepref", "KEEPREF"),
             a::pure("delref", "DELREF"),
@@ -51,32 +54,32 @@ pub const XADD: Command = Command {
             ]),
         ]).since("8.6.0").opt(),
         a::block("trim", &[
-    a::oneof("strategy", &[
-        a::pure("maxlen", "MAXLEN"),
-        a::pure("minid", "MINID").since("6.2.0"),
-    ]),
-    a::oneof("operator", &[
-        a::pure("equal", "="),
-        a::pure("approximately", "~"),
-    ]).opt(),
-    a::string("threshold"),
-    a::integer("count").tok("LIMIT").since("6.2.0").opt(),
-]).opt(),
-        a::oneof("id_or_auto", &[
-    a::pure("auto_id", "*"),
-    a::string("id"),
-]),
-        a::block("field_value", &[
-    a::string("field"),
-    a::string("value"),
-]).multi(),
+            a::oneof("strategy", &[
+                a::pure("maxlen", "MAXLEN"),
+                a::pure("minid", "MINID").since("6.2.0"),
+            ]),
+            a::oneof("operator", &[
+                a::pure("equal", "="),
+                a::pure("approximately", "~"),
+            ]).opt(),
+            a::string("threshold"),
+            a::integer("count").tok("LIMIT").since("6.2.0").opt(),
+        ]).opt(),
+        a::oneof("id-selector", &[
+            a::pure("auto-id", "*"),
+            a::string("id"),
+        ]),
+        a::block("data", &[
+            a::string("field"),
+            a::string("value"),
+        ]).multi(),
     ],
     ..Command::new("xadd", -5, WRITE | DENYOOM | FAST, (1, 1, 1), "stream", xadd::xadd)
 };
 
 pub const XLEN: Command = Command {
     since: "5.0.0",
-    summary: "Return the number of entries in a stream",
+    summary: "Return the number of messages in a stream.",
     complexity: "O(1)",
     acl: &["stream"],
     key_specs: &[KeySpec::new("RO", Begin::Index(1), Find::Range(0, 1, 0))],
@@ -86,7 +89,7 @@ pub const XLEN: Command = Command {
 
 pub const XRANGE: Command = Command {
     since: "5.0.0",
-    summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
+    summary: "Returns the messages from a stream within a range of IDs.",
     complexity: "O(N) with N being the number of elements being returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
     history: &[
         ("6.2.0", "Added exclusive ranges."),
@@ -106,7 +109,7 @@ pub const XRANGE: Command = Command {
 
 pub const XREVRANGE: Command = Command {
     since: "5.0.0",
-    summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
+    summary: "Returns the messages from a stream within a range of IDs in reverse order.",
     complexity: "O(N) with N being the number of elements returned. If N is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1).",
     history: &[
         ("6.2.0", "Added exclusive ranges."),
@@ -126,16 +129,15 @@ pub const XREVRANGE: Command = Command {
 
 pub const XDEL: Command = Command {
     since: "5.0.0",
-    summary: "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.",
+    summary: "Returns the number of messages after removing them from a stream.",
     complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
     acl: &["stream"],
-    key_specs: &[
-        KeySpec::new("RW delete", Begin::Index(1), Find::Range(0, 1, 0)),
-    ],
-    args: &[
-        a::key("key", 0),
-        a::string("id").multi(),
-    ],
+    key_specs: &[KeySpec::new(
+        "RW delete",
+        Begin::Index(1),
+        Find::Range(0, 1, 0),
+    )],
+    args: &[a::key("key", 0), a::string("id").multi()],
     ..Command::new("xdel", -3, WRITE | FAST, (1, 1, 1), "stream", xdel::xdel)
 };
 
@@ -174,7 +176,7 @@ pub const XDELEX: Command = Command {
 
 pub const XTRIM: Command = Command {
     since: "5.0.0",
-    summary: "Trims the stream to (approximately if '~' is passed) a certain size",
+    summary: "Deletes messages from the beginning of a stream.",
     complexity: "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.",
     history: &[
         ("6.2.0", "Added the `MINID` trimming strategy and the `LIMIT` option."),
@@ -187,18 +189,19 @@ pub const XTRIM: Command = Command {
     args: &[
         a::key("key", 0),
         a::block("trim", &[
-    a::oneof("strategy", &[
-        a::pure("maxlen", "MAXLEN"),
-        a::pure("minid", "MINID").since("6.2.0"),
-    ]),
-    a::oneof("operator", &[
-        a::pure("equal", "="),
-        a::pure("approximately", "~"),
-    ]).opt(),
-    a::string("threshold"),
-    a::integer("count").tok("LIMIT").since("6.2.0").opt(),
-]),
-        // Redis 8.2.0 (redis/docs content/commands/xtrim.md: after LIMIT).
+            a::oneof("strategy", &[
+                a::pure("maxlen", "MAXLEN"),
+                a::pure("minid", "MINID").since("6.2.0"),
+            ]),
+            a::oneof("operator", &[
+                a::pure("equal", "="),
+                a::pure("approximately", "~"),
+            ]).opt(),
+            a::string("threshold"),
+            a::integer("count").tok("LIMIT").since("6.2.0").opt(),
+        ]),
+        // Newer than the reference: Redis 8.2.0 (redis/docs
+        // content/commands/xtrim.md: after LIMIT).
         a::oneof("condition", &[
             a::pure("keepref", "KEEPREF"),
             a::pure("delref", "DELREF"),
@@ -210,7 +213,7 @@ pub const XTRIM: Command = Command {
 
 pub const XSETID: Command = Command {
     since: "5.0.0",
-    summary: "An internal command for replicating stream values",
+    summary: "An internal command for replicating stream values.",
     complexity: "O(1)",
     history: &[(
         "7.0.0",
@@ -225,11 +228,11 @@ pub const XSETID: Command = Command {
     args: &[
         a::key("key", 0),
         a::string("last-id"),
-        a::integer("entries_added")
+        a::integer("entries-added")
             .tok("ENTRIESADDED")
             .since("7.0.0")
             .opt(),
-        a::string("max_deleted_entry_id")
+        a::string("max-deleted-id")
             .tok("MAXDELETEDID")
             .since("7.0.0")
             .opt(),
@@ -246,10 +249,10 @@ pub const XSETID: Command = Command {
 
 pub const XREAD: Command = Command {
     since: "5.0.0",
-    summary: "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
-    complexity: "For each stream mentioned: O(N) with N being the number of elements being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new data.",
-    // 7.0.15's docs plus MAXCOUNT/MAXSIZE (8.10.0: the `xread.json`
-    // history line and the redis.io XREAD page, after COUNT).
+    summary: "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.",
+    // Redis 8.0.2's docs (which give no complexity) plus MAXCOUNT/MAXSIZE
+    // (8.10.0: the `xread.json` history line and the redis.io XREAD page,
+    // after COUNT).
     history: &[("8.10.0", "Added the `MAXCOUNT` and `MAXSIZE` options")],
     acl: &["stream"],
     key_specs: &[
@@ -261,9 +264,9 @@ pub const XREAD: Command = Command {
         a::integer("maxsize").tok("MAXSIZE").since("8.10.0").opt(),
         a::integer("milliseconds").tok("BLOCK").opt(),
         a::block("streams", &[
-    a::key("key", 0).multi(),
-    a::string("id").multi(),
-]).tok("STREAMS"),
+            a::key("key", 0).multi(),
+            a::string("id").multi(),
+        ]).tok("STREAMS"),
     ],
     getkeys: Some(docs::xread_keys),
     ..Command::new("xread", -4, READONLY | BLOCKING | MOVABLE_KEYS, (0, 0, 0), "stream", xread::xread)
@@ -296,7 +299,7 @@ pub const XCFGSET: Command = Command {
 
 pub const XINFO: Command = Command {
     since: "5.0.0",
-    summary: "A container for stream introspection commands",
+    summary: "A container for stream introspection commands.",
     complexity: "Depends on subcommand.",
     handler: None,
     subcommands: super::XINFO_SUBCOMMANDS,
@@ -305,11 +308,12 @@ pub const XINFO: Command = Command {
 
 pub const XINFO_STREAM: Command = Command {
     since: "5.0.0",
-    summary: "Get information about a stream",
+    summary: "Returns information about a stream.",
     complexity: "O(1)",
     history: &[
         ("6.0.0", "Added the `FULL` modifier."),
         ("7.0.0", "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields"),
+        ("7.2.0", "Added the `active-time` field, and changed the meaning of `seen-time`."),
     ],
     acl: &["stream"],
     key_specs: &[
@@ -317,16 +321,17 @@ pub const XINFO_STREAM: Command = Command {
     ],
     args: &[
         a::key("key", 0),
-        a::block("full", &[
-    a::integer("count").tok("COUNT").opt(),
-]).tok("FULL").opt(),
+        a::block("full-block", &[
+            a::pure("full", "FULL"),
+            a::integer("count").tok("COUNT").opt(),
+        ]).opt(),
     ],
     ..Command::new("stream", -3, READONLY, (2, 2, 1), "stream", xinfo::xinfo_stream)
 };
 
 pub const XINFO_HELP: Command = Command {
     since: "5.0.0",
-    summary: "Show helpful text about the different subcommands",
+    summary: "Returns helpful text about the different subcommands.",
     complexity: "O(1)",
     acl: &["stream"],
     ..Command::new(

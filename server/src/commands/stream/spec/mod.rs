@@ -5,9 +5,9 @@
 //! The rows are data, kept apart from the handlers: [`COMMANDS`] is what
 //! [`Table::new`](crate::commands::Table::new) gathers, and COMMAND,
 //! COMMAND DOCS, arity checks and the compatibility document all read it.
-//! The data was taken from Redis 7.0.15's own replies, and, for arguments
-//! and commands newer than 7.0, from Redis 8.x's command JSON files and
-//! redis/docs (comments at each row say which). COMMAND DOCS output is
+//! The data is Redis 8.0.2's (generated from its `src/commands/*.json`),
+//! and, for arguments and commands newer than 8.0, from Redis 8.x's command
+//! JSON files and redis/docs (comments at each row say which). COMMAND DOCS output is
 //! compared with Redis's in the conformance suite.
 
 mod groups;
