@@ -23,38 +23,9 @@
 //! order, and Sluice serves only some subcommands of several containers.
 
 mod support;
-use support::sync_redis::{start_redis, Redis, SyncConn as Conn};
+use support::sync_redis::{servers, SyncConn as Conn};
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-struct Servers {
-    _redis: Redis,
-    redis_port: u16,
-    sluice_port: u16,
-}
-
-fn servers() -> &'static Servers {
-    static S: OnceLock<Servers> = OnceLock::new();
-    S.get_or_init(|| {
-        let (redis, redis_port) = start_redis();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Runtime::new().expect("runtime");
-            rt.block_on(async move {
-                let h = support::start().await;
-                tx.send(h.local_addr().port()).expect("send port");
-                std::future::pending::<()>().await;
-            });
-        });
-        let sluice_port = rx.recv().expect("sluice port");
-        Servers {
-            _redis: redis,
-            redis_port,
-            sluice_port,
-        }
-    })
-}
 
 /// A RESP2 reply as a tree.
 #[derive(Debug, Clone, PartialEq)]

@@ -136,3 +136,34 @@ pub fn start_redis_with(extra: &[&str]) -> (Redis, u16) {
     }
     panic!("could not start redis-server on a free port");
 }
+
+/// The reference Redis and an in-process Sluice (on its own runtime thread),
+/// started once per test binary and shared by its tests.
+pub struct Servers {
+    _redis: Redis,
+    pub redis_port: u16,
+    pub sluice_port: u16,
+}
+
+/// Both servers, started at the first call.
+pub fn servers() -> &'static Servers {
+    static S: std::sync::OnceLock<Servers> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let (redis, redis_port) = start_redis();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async move {
+                let h = super::start().await;
+                tx.send(h.local_addr().port()).expect("send port");
+                std::future::pending::<()>().await;
+            });
+        });
+        let sluice_port = rx.recv().expect("sluice port");
+        Servers {
+            _redis: redis,
+            redis_port,
+            sluice_port,
+        }
+    })
+}
